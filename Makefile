@@ -27,6 +27,7 @@ bench: $(STAMP)
 
 export: $(STAMP)
 	$(BIN)/nbdev_export
+	$(BIN)/python tools/make_readme.py
 
 clean-nbs: $(STAMP)
 	$(BIN)/nbdev_clean
@@ -34,4 +35,5 @@ clean-nbs: $(STAMP)
 # CI: fail when cleaning the notebooks or exporting the module would change a tracked file
 check-sync: $(STAMP)
 	$(BIN)/nbdev_clean && $(BIN)/nbdev_export
-	git diff --exit-code --stat -- nbs ddkit || (echo "error: notebooks not clean or ddkit/ not in sync with nbs/: run 'make clean-nbs export' and commit" && exit 1)
+	test -z "$$(git status --porcelain -- nbs ddkit)" || (git status --short -- nbs ddkit; echo "error: notebooks not clean or ddkit/ not in sync with nbs/: run 'make clean-nbs export' and commit" && exit 1)
+	$(BIN)/python tools/make_readme.py --check

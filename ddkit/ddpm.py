@@ -4,19 +4,20 @@
 
 # %% ../nbs/03_ddpm.ipynb #ba2d6c7e
 from __future__ import annotations
-import json, math
+import argparse, json, math, sys, time
 from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, safe_open
-from .core import DDKitError, atomic_write, state_dict_sha256, default_device
+from .core import DDKitError, cli_errors, atomic_write, write_json, state_dict_sha256, default_device, limit_threads
 from .unet import Unet, fold_batchnorm
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'DEFAULT_STEPS', 'cosine_betas', 'MNISTDiffusion', 'infer_config', 'load_ddpm', 'save_ddpm',
-           'teacher_checksum', 'noise_from_seeds', 'sample_from_noise', 'sample', 'bundled_path', 'bundled_teacher']
+           'teacher_checksum', 'noise_from_seeds', 'sample_from_noise', 'sample', 'bundled_path', 'bundled_teacher',
+           'images_sha256', 'sample_main']
 
 # %% ../nbs/03_ddpm.ipynb #f87e83ec
 def cosine_betas(timesteps:int=1000, epsilon:float=0.008):
@@ -218,3 +219,32 @@ def bundled_teacher(device=None) -> MNISTDiffusion:
     p = bundled_path("teacher.safetensors")
     if not p.exists(): raise DDKitError(f"{p}: the bundled teacher is missing from this install: reinstall ddkit or pass a checkpoint path")
     return load_ddpm(p, device=device)
+
+# %% ../nbs/03_ddpm.ipynb #c3b6f08b
+def images_sha256(images:torch.Tensor) -> str:
+    "SHA-256 of an image tensor's float32 bytes (to check that a run is reproducible)."
+    import hashlib
+    return hashlib.sha256(images.detach().cpu().float().contiguous().numpy().tobytes()).hexdigest()
+
+@cli_errors
+def sample_main(argv=None):
+    "Console script `ddkit-sample`."
+    from torchvision.utils import save_image
+    p = argparse.ArgumentParser(prog="ddkit-sample", description="Sample a MNIST Diffusion teacher to a PNG grid.")
+    p.add_argument("--ckpt", type=str, default=None, help="teacher checkpoint (default: the bundled teacher)")
+    p.add_argument("--n_samples", type=int, default=64); p.add_argument("--sampler", choices=SAMPLERS, default="ddim")
+    p.add_argument("--steps", type=int, default=None); p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch_size", type=int, default=200); p.add_argument("--output", type=str, default="samples.png")
+    p.add_argument("--device", type=str, default=None)
+    a = p.parse_args(argv)
+    limit_threads()
+    model = load_ddpm(a.ckpt, device=a.device) if a.ckpt else bundled_teacher(a.device)
+    t0 = time.time()
+    imgs = sample(model, a.n_samples, a.sampler, a.steps, a.seed, a.batch_size)
+    out = Path(a.output)
+    atomic_write(out, lambda tmp: save_image(imgs, tmp, nrow=int(math.ceil(math.sqrt(a.n_samples))), format="png"))
+    man = dict(teacher=str(a.ckpt or "bundled"), teacher_sha256=teacher_checksum(model), sampler=a.sampler,
+               steps=a.steps or DEFAULT_STEPS[a.sampler], seed=a.seed, n_samples=a.n_samples, images_sha256=images_sha256(imgs),
+               wall_s=round(time.time() - t0, 2))
+    write_json(out.with_suffix(".json"), man)
+    print(f"wrote {out} and {out.with_suffix('.json')}")

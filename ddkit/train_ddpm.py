@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train_ddpm.ipynb #a7160312
 from __future__ import annotations
-import argparse, csv, math, os, re, signal, sys, time
+import argparse, csv, json, math, os, re, signal, sys, time
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -17,7 +17,8 @@ from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise
 from .unet import fold_batchnorm
 
 # %% auto #0
-__all__ = ['PRESETS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'checkpoints', 'make_ema', 'train_ddpm', 'main']
+__all__ = ['PRESETS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'checkpoints', 'make_ema', 'train_ddpm', 'main',
+           'export_teacher', 'export_main']
 
 # %% ../nbs/04_train_ddpm.ipynb #6ddde489
 PRESETS = {
@@ -201,3 +202,29 @@ def train_ddpm(args) -> Path:
 def main(argv=None):
     "Console script `ddkit-train-ddpm`."
     train_ddpm(parse_train_args(argv))
+
+# %% ../nbs/04_train_ddpm.ipynb #eb0fada5
+def export_teacher(ckpt, # a `steps_XXXXXXXX.pt` checkpoint (original or ddkit format)
+                   output, # the `.safetensors` to write
+                  ) -> dict:
+    "Write the EMA weights of `ckpt` as ddkit safetensors; returns the metadata written."
+    ck = torch.load(ckpt, map_location="cpu", weights_only=True)
+    m = load_ddpm(ckpt, ema=True)
+    meta = dict(source=Path(ckpt).name, step=ck.get("step", ""), wall_s=round(ck.get("wall_s", 0.0), 1),
+                args=json.dumps(ck.get("args", {}), sort_keys=True))
+    save_ddpm(m, output, **meta)
+    return {**meta, "sha256": teacher_checksum(m)}
+
+@cli_errors
+def export_main(argv=None):
+    "Console script `ddkit-export-teacher`."
+    p = argparse.ArgumentParser(prog="ddkit-export-teacher", description="Export a checkpoint's EMA weights to safetensors.")
+    p.add_argument("--ckpt", required=True, help="steps_XXXXXXXX.pt, or a folder (its newest checkpoint)")
+    p.add_argument("--output", default="teacher.safetensors")
+    a = p.parse_args(argv)
+    ck = Path(a.ckpt)
+    if ck.is_dir():
+        found = checkpoints(ck)
+        if not found: raise DDKitError(f"{ck}: holds no steps_XXXXXXXX.pt checkpoints: pass a checkpoint file or a training --output_dir")
+        ck = found[-1]
+    print(json.dumps(export_teacher(ck, a.output), indent=1))

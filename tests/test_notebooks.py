@@ -4,7 +4,7 @@ import pytest
 from nbdev.test import test_nb as run_notebook
 from nbdev.config import get_config
 
-NBS = sorted(p for p in (Path(__file__).parent.parent/"nbs").glob("[0-9]*.ipynb"))
+NBS = sorted((Path(__file__).parent.parent/"nbs").glob("*.ipynb"))
 
 @pytest.mark.parametrize("nb", NBS, ids=[p.stem for p in NBS])
 def test_notebook(nb):
