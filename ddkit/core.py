@@ -39,6 +39,8 @@ def atomic_write(path, # where the file should end up
     try:
         write_fn(tmp)
         with open(tmp, "rb") as f: os.fsync(f.fileno())
+        umask = os.umask(0); os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)
