@@ -13,9 +13,11 @@ from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, sample, teacher_checksum, DEFAULT_STEPS
 from .unet import fold_batchnorm
 from .metrics import load_classifier, classifier_fid, sample_stats, real_fid_floor
+from .ddpm import noise_from_seeds, sample_from_noise
+from .direct import DirectDiffusion
 
 # %% auto #0
-__all__ = ['unet_throughput', 'run_bench', 'main']
+__all__ = ['unet_throughput', 'generation_speed', 'run_bench', 'main']
 
 # %% ../nbs/12_bench.ipynb #a84e0166
 def _variants(model):
@@ -41,6 +43,26 @@ def unet_throughput(model, batch_sizes=(50, 100, 200), reps:int=5):
     return res
 
 # %% ../nbs/12_bench.ipynb #c91fd479
+@torch.inference_mode()
+def generation_speed(teacher, student=None, batch_size:int=50, reps:int=3, samplers=("dpm", "ddim", "ancestral")):
+    "Images/s of the one-step student and of each teacher sampler on one batch (median of `reps`; ancestral timed once)."
+    student = (student or DirectDiffusion(teacher)).eval()
+    z = noise_from_seeds(range(batch_size))
+    net = fold_batchnorm(teacher.model)
+    def timed(fn, n):
+        fn(); ts = []
+        for _ in range(n):
+            t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
+        return batch_size / statistics.median(ts)
+    res = {"student-1": timed(lambda: student(z), max(reps, 5))}
+    for s in samplers:
+        if s == "ancestral":
+            t0 = time.perf_counter(); sample_from_noise(teacher, z, s, eps_model=net); res["ancestral-1000"] = batch_size / (time.perf_counter() - t0)
+        else:
+            res[f"{s}-{DEFAULT_STEPS[s]}"] = timed(lambda: sample_from_noise(teacher, z, s, eps_model=net), reps)
+    return res
+
+# %% ../nbs/12_bench.ipynb #a6710f1b
 def _md(r):
     sp = r["unet_image_steps_per_s"]
     bss = sorted({int(k.split("/bs")[1]) for k in sp})
@@ -61,6 +83,12 @@ Teacher: `{r['teacher']}` (sha256 `{r['teacher_sha256'][:12]}`). Raw figures: `b
 
 Folding BatchNorm into the convolutions is {r['fold_speedup']:.2f}x the eager UNet at batch {r['ref_batch']}.
 
+## Generation speed, one step vs the teacher's samplers (batch {r['speed_batch']}, images/s)
+
+| generator | images/s | student speed-up |
+|---|---|---|
+""" + "\n".join(f"| {k} | {v:.2f} | {r['generation_images_per_s']['student-1'] / v:.0f}x |" for k, v in r["generation_images_per_s"].items()) + f"""
+
 ## Teacher quality by sampler (classifier-FID vs the 10k MNIST test images)
 
 | sampler | samples | classifier-FID | share p > 0.9 | wall time | image-steps/s |
@@ -71,7 +99,7 @@ Real-vs-real floor (train[:10k] vs test 10k): **{r['fid_floor']:.2f}**.
 """
 
 def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 100, 200), reps:int=5, batch_size:int=200,
-              samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md"):
+              samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md", speed_batch:int=50):
     "Run the benchmark and write the JSON and markdown files."
     teacher = load_ddpm(ckpt) if ckpt else bundled_teacher()
     clf = load_classifier()
@@ -81,6 +109,8 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
     r["unet_image_steps_per_s"] = unet_throughput(teacher, batch_sizes, reps)
     rb = max(batch_sizes); r["ref_batch"] = rb
     r["fold_speedup"] = r["unet_image_steps_per_s"][f"folded/bs{rb}"] / r["unet_image_steps_per_s"][f"eager/bs{rb}"]
+    r["speed_batch"] = speed_batch
+    r["generation_images_per_s"] = generation_speed(teacher, batch_size=speed_batch, reps=reps, samplers=samplers)
     te, _ = mnist_tensors(train=False)
     real = te[:, None].float() / 255
     r["fid_floor"] = real_fid_floor(clf)
