@@ -11,7 +11,7 @@ from .core import DDKitError
 from .ddpm import MNISTDiffusion
 
 # %% auto #0
-__all__ = ['DirectEncoder', 'DirectDecoder', 'apply_hook', 'DirectDiffusion']
+__all__ = ['DirectEncoder', 'apply_hook', 'DirectDecoder', 'DirectDiffusion']
 
 # %% ../nbs/06_direct.ipynb #492b08d4
 class DirectEncoder(nn.Module):
@@ -44,6 +44,22 @@ class DirectEncoder(nn.Module):
         return self.mid_block(x), skips
 
 # %% ../nbs/06_direct.ipynb #2c50b7aa
+def _hook_name(fn):
+    return getattr(fn, "__name__", None) or getattr(type(fn), "__name__", repr(fn))
+
+def apply_hook(hook_fn, features, point:str="bottleneck"):
+    "Run `hook_fn` on the features at a hook point and check what it returns."
+    if hook_fn is None: return features
+    out = hook_fn(features)
+    name = f"{_hook_name(hook_fn)} (at {point})" if point != "bottleneck" else _hook_name(hook_fn)
+    if not torch.is_tensor(out): raise DDKitError(f"hook {name} returned {type(out).__name__}, not a tensor: return the edited features")
+    if out.shape != features.shape: raise DDKitError(f"hook {name} returned shape {tuple(out.shape)}, expected {tuple(features.shape)}: keep the features' shape")
+    if out.dtype != features.dtype or out.device != features.device:
+        raise DDKitError(f"hook {name} returned {out.dtype} on {out.device}, expected {features.dtype} on {features.device}: keep dtype and device")
+    if not torch.isfinite(out).all(): raise DDKitError(f"hook {name} returned NaN or infinite features: check its arithmetic (division by zero? too large a scale?)")
+    return out
+
+# %% ../nbs/06_direct.ipynb #998630a3
 class DirectDecoder(nn.Module):
     "Timestep-free decoder: (features, skips) -> image in [-1,1] scale (unclamped)."
     def __init__(self, teacher:MNISTDiffusion, # the DDPM whose decoder warm-starts this one
@@ -58,27 +74,14 @@ class DirectDecoder(nn.Module):
                 if hasattr(m, "reset_parameters") and m is not self: m.reset_parameters()
         self.requires_grad_(True)
 
-    def forward(self, h, skips):
-        for blk, s in zip(self.decoder_blocks, reversed(skips)):
-            h = blk(h, s, None)
+    def forward(self, h, skips, hooks:dict|None=None):
+        hooks = hooks or {}
+        skips = [apply_hook(hooks.get(f"skip{i}"), s, f"skip{i}") for i, s in enumerate(skips)]
+        for i, (blk, s) in enumerate(zip(self.decoder_blocks, reversed(skips))):
+            h = apply_hook(hooks.get(f"dec{i}"), blk(h, s, None), f"dec{i}")
         return self.final_conv(h)
 
-# %% ../nbs/06_direct.ipynb #998630a3
-def _hook_name(fn):
-    return getattr(fn, "__name__", None) or getattr(type(fn), "__name__", repr(fn))
-
-def apply_hook(hook_fn, features):
-    "Run `hook_fn` on bottleneck features and check what it returns."
-    if hook_fn is None: return features
-    out = hook_fn(features)
-    name = _hook_name(hook_fn)
-    if not torch.is_tensor(out): raise DDKitError(f"hook {name} returned {type(out).__name__}, not a tensor: return the edited features")
-    if out.shape != features.shape: raise DDKitError(f"hook {name} returned shape {tuple(out.shape)}, expected {tuple(features.shape)}: keep the features' shape")
-    if out.dtype != features.dtype or out.device != features.device:
-        raise DDKitError(f"hook {name} returned {out.dtype} on {out.device}, expected {features.dtype} on {features.device}: keep dtype and device")
-    if not torch.isfinite(out).all(): raise DDKitError(f"hook {name} returned NaN or infinite features: check its arithmetic (division by zero? too large a scale?)")
-    return out
-
+# %% ../nbs/06_direct.ipynb #b1eeb023
 class DirectDiffusion(nn.Module):
     "One-step generator: frozen teacher encoder -> hook -> trainable decoder."
     def __init__(self, teacher:MNISTDiffusion, t:int|None=None, warm_start:bool=True):
@@ -86,13 +89,25 @@ class DirectDiffusion(nn.Module):
         self.encoder = DirectEncoder(teacher, t)
         self.decoder = DirectDecoder(teacher, warm_start)
 
-    def raw(self, noise, hook_fn=None):
+    @property
+    def hook_points(self):
+        "Names of the hook points: the bottleneck, each skip connection, each decoder block's output."
+        n = len(self.decoder.decoder_blocks)
+        return ["bottleneck"] + [f"skip{i}" for i in range(n)] + [f"dec{i}" for i in range(n)]
+
+    def raw(self, noise, hook_fn=None, hooks:dict|None=None):
         "Unclamped decoder output ([-1,1] scale) for `noise` [B,1,28,28]."
         if noise.ndim != 4 or noise.shape[1:] != (1, 28, 28):
             raise DDKitError(f"noise has shape {tuple(noise.shape)}: expected [B,1,28,28]")
+        hooks = dict(hooks or {})
+        unknown = set(hooks) - set(self.hook_points)
+        if unknown: raise DDKitError(f"unknown hook point(s) {sorted(unknown)}: use {', '.join(self.hook_points)}")
+        if hook_fn is not None:
+            if "bottleneck" in hooks: raise DDKitError("a bottleneck hook was given twice (hook_fn and hooks['bottleneck']): pass one")
+            hooks["bottleneck"] = hook_fn
         h, skips = self.encoder(noise)
-        return self.decoder(apply_hook(hook_fn, h), skips)
+        return self.decoder(apply_hook(hooks.get("bottleneck"), h), skips, hooks)
 
-    def forward(self, noise, hook_fn=None):
-        "Images in [0,1] for `noise`, with an optional bottleneck hook."
-        return ((self.raw(noise, hook_fn) + 1) / 2).clamp(0, 1)
+    def forward(self, noise, hook_fn=None, hooks:dict|None=None):
+        "Images in [0,1] for `noise`, with an optional bottleneck hook and/or hooks at named points."
+        return ((self.raw(noise, hook_fn, hooks) + 1) / 2).clamp(0, 1)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import torch
 
 # %% auto #0
-__all__ = ['Amplify', 'dampen', 'Bias', 'Toward', 'Away', 'Channels', 'Compose', 'compose']
+__all__ = ['Amplify', 'dampen', 'Bias', 'Toward', 'Away', 'Channels', 'include_samples', 'exclude_samples', 'Compose', 'compose']
 
 # %% ../nbs/09_hooks.ipynb #1065d480
 @dataclass
@@ -52,6 +52,16 @@ class Channels:
     def __call__(self, f):
         f = f.clone(); f[:, self.start:self.stop] *= self.scale
         return f
+
+def include_samples(bank, # feature bank [N,C,7,7] (see `ddkit.attribution.feature_bank`)
+                    indices, # training indices to include
+                    strength:float=0.3) -> Toward:
+    "Push toward the mean feature of chosen training samples (the seed's include hook)."
+    return Toward(bank[list(indices)].float().mean(0), strength)
+
+def exclude_samples(bank, indices, strength:float=0.3) -> Away:
+    "Push away from each of the chosen training samples' features."
+    return Away([bank[i].float() for i in indices], strength)
 
 @dataclass
 class Compose:
