@@ -1,0 +1,92 @@
+"""End to end in a real browser: JupyterLab on 127.0.0.1 with a token, Debian's headless Chromium driven by Playwright,
+a notebook with the hook explorer run in it, a slider moved with the keyboard, the rendered image checked to change.
+
+Needs `chromium` (Debian) and the `playwright` and `jupyterlab` Python packages (`.ci/run` installs them). Without them
+the test is skipped on a developer's machine, and fails under CI (CI=true)."""
+import json, os, secrets, shutil, socket, subprocess, sys, time, urllib.request
+from pathlib import Path
+import pytest
+
+CHROMIUM = shutil.which("chromium")
+ART = Path(__file__).parent/"artifacts"
+
+def _need():
+    missing = [n for n, ok in [("chromium", CHROMIUM), ("playwright", _has("playwright")), ("jupyterlab", _has("jupyterlab"))] if not ok]
+    if missing:
+        msg = f"missing {', '.join(missing)}: apt-get install chromium; pip install playwright jupyterlab"
+        if os.environ.get("CI"): pytest.fail(msg)
+        pytest.skip(msg)
+
+def _has(mod):
+    import importlib.util
+    return importlib.util.find_spec(mod) is not None
+
+def _free_port():
+    with socket.socket() as s: s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
+
+NOTEBOOK_CELL = '''import torch, torch.nn.functional as F
+from ddkit.direct import apply_hook
+from ddkit.explorer import hook_explorer
+
+class ToyDirect(torch.nn.Module):  # a one-step model whose output visibly follows the bottleneck
+    def encoder(self, z): return F.avg_pool2d(z, 4).repeat(1, 4, 1, 1) * 4, []
+    def forward(self, z, hook_fn=None):
+        h = apply_hook(hook_fn, self.encoder(z)[0])
+        return torch.sigmoid(F.interpolate(h.mean(1, keepdim=True), scale_factor=4))
+
+ex = hook_explorer(ToyDirect(), n=16)
+ex.hook.value = "amplify"
+ex'''
+
+def _write_nb(path):
+    nb = {"cells": [{"cell_type": "code", "id": "e2e0", "metadata": {}, "execution_count": None, "outputs": [], "source": NOTEBOOK_CELL}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(nb))
+
+def test_hook_explorer_slider_changes_image_in_jupyterlab(tmp_path):
+    _need()
+    from playwright.sync_api import sync_playwright
+    ART.mkdir(exist_ok=True)
+    _write_nb(tmp_path/"explorer.ipynb")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path/"cfg"), "JUPYTER_RUNTIME_DIR": str(tmp_path/"rt"), "DDKIT_THREADS": "1"}
+    lab = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+                            f"--ServerApp.token={token}", f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=",
+                            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                           stdout=open(tmp_path/"lab.log", "w"), stderr=subprocess.STDOUT, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(240):
+            if lab.poll() is not None: break
+            try: urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2); break
+            except Exception: time.sleep(0.5)
+        if lab.poll() is not None: pytest.fail("JupyterLab did not start: " + (tmp_path/"lab.log").read_text()[-2000:])
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"])  # playwright gives it a fresh, empty profile
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/lab/tree/explorer.ipynb?token={token}", timeout=120_000)
+            cell = page.locator(".jp-Cell .jp-InputArea-editor").first
+            cell.wait_for(timeout=120_000)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-Toolbar-kernelStatus", timeout=120_000)
+            time.sleep(2)
+            cell.click(); page.keyboard.press("Shift+Enter")
+            img = page.locator(".widget-image").first
+            img.wait_for(timeout=180_000)
+            page.wait_for_function("() => { const i = document.querySelector('.widget-image'); return i && i.naturalWidth > 0; }", timeout=120_000)
+            before = img.screenshot()
+            handle = page.locator(".widget-slider .noUi-handle").first  # the "scale" slider
+            handle.focus()
+            for _ in range(10): page.keyboard.press("ArrowRight")
+            deadline = time.time() + 120
+            after = before
+            while time.time() < deadline and after == before:
+                time.sleep(0.5); after = img.screenshot()
+            page.screenshot(path=str(ART/"explorer_e2e.png"), full_page=True)
+            browser.close()
+        assert after != before, "the explorer's image did not change after moving the slider"
+    finally:
+        lab.terminate()
+        try: lab.wait(10)
+        except subprocess.TimeoutExpired: lab.kill()
