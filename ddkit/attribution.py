@@ -17,8 +17,8 @@ from .ddpm import teacher_checksum
 from .direct import DirectEncoder
 
 # %% auto #0
-__all__ = ['SPACES', 'encode_images', 'feature_bank', 'cosine_attribution', 'query_features', 'bank_in_space', 'plot_gallery',
-           'nn_distances', 'memorisation_report']
+__all__ = ['SPACES', 'encode_images', 'feature_bank', 'cosine_attribution', 'query_features', 'bank_in_space', 'compare_spaces',
+           'plot_gallery', 'nn_distances', 'memorisation_report']
 
 # %% ../nbs/13_attribution.ipynb #ff2964e9
 @torch.inference_mode()
@@ -91,6 +91,24 @@ def bank_in_space(space:str, feats=None, clf=None, n:int|None=None):
     return torch.from_numpy(classifier_features(xs[:, None].float() / 255, clf)).float()
 
 # %% ../nbs/13_attribution.ipynb #e7fc15e4
+def compare_spaces(images, # samples in [0,1] [Q,1,28,28]
+                   encoder:DirectEncoder, feats, # encoder and its bank (first `len(feats)` training images)
+                   clf=None, noise=None, # the samples' starting noise, for the `noise` space
+                   k:int=10) -> dict:
+    "Per space: label agreement of the top-k neighbours with the classifier's label of each sample, and mean top-1 cosine."
+    from ddkit.metrics import load_classifier, predict_proba
+    clf = clf or load_classifier()
+    n = len(feats)
+    _, ys = mnist_tensors(train=True); ys = ys[:n]
+    pred = predict_proba(clf, images).argmax(1)
+    res = {}
+    for sp in SPACES:
+        if sp == "noise" and noise is None: continue
+        s, idx = cosine_attribution(query_features(sp, encoder, noise, images, clf), bank_in_space(sp, feats, clf, n), k)
+        res[sp] = dict(label_agreement=(ys[idx] == pred[:, None]).float().mean().item(), top1_cosine=s[:, 0].mean().item())
+    return res
+
+# %% ../nbs/13_attribution.ipynb #26363f80
 def plot_gallery(images, # generated samples [Q,1,28,28] in [0,1]
                  scores, indices, # from `cosine_attribution`
                  labels=None, # training labels [N]
@@ -111,7 +129,7 @@ def plot_gallery(images, # generated samples [Q,1,28,28] in [0,1]
     if path: atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
     return fig
 
-# %% ../nbs/13_attribution.ipynb #a7abe9c6
+# %% ../nbs/13_attribution.ipynb #b4a496b9
 def nn_distances(queries, # [Q, D] (flattened) in the chosen space
                  bank, # [N, D]
                  chunk:int=10_000):
