@@ -5,6 +5,7 @@
 # %% ../nbs/12_bench.ipynb #637ddd5f
 from __future__ import annotations
 import argparse, json, os, platform, statistics, time
+import numpy as np
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
@@ -17,7 +18,7 @@ from .ddpm import noise_from_seeds, sample_from_noise
 from .direct import DirectDiffusion
 
 # %% auto #0
-__all__ = ['unet_throughput', 'generation_speed', 'run_bench', 'main']
+__all__ = ['unet_throughput', 'generation_speed', 'student_report', 'run_bench', 'main']
 
 # %% ../nbs/12_bench.ipynb #a84e0166
 def _variants(model):
@@ -63,6 +64,26 @@ def generation_speed(teacher, student=None, batch_size:int=50, reps:int=3, sampl
     return res
 
 # %% ../nbs/12_bench.ipynb #a6710f1b
+@torch.no_grad()
+def student_report(student, teacher, real, clf, n:int=1000, n_pair:int=200, seed:int=3_000_000, bank_n:int=10_000,
+                   target_digit:int=3, strengths=(0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)):
+    "Quality, fidelity to the teacher and one controllability sweep of a trained student."
+    from ddkit.attribution import feature_bank
+    from ddkit.control import control_sweep
+    imgs = torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + 500)))) for i in range(0, n, 500)])
+    st = sample_stats(imgs, clf)
+    z = noise_from_seeds(range(seed + 10_000_000, seed + 10_000_000 + n_pair))
+    tea = sample_from_noise(teacher, z, "dpm", 20); stu = student(z)
+    mse = ((tea - stu) ** 2).mean().item()
+    lt, ls = sample_stats(tea, clf)["labels"], sample_stats(stu, clf)["labels"]
+    bank, labels = feature_bank(teacher, None, n=bank_n, progress=False)
+    targets = (labels == target_digit).nonzero().flatten()[:5].tolist()
+    sweep = control_sweep(student, bank, labels, targets, "include", strengths, n=100, clf=clf)
+    return dict(n=n, classifier_fid=classifier_fid(imgs, real, clf), confident_share=st["confident_share"], class_share=st["class_share"],
+                mse_vs_teacher=mse, psnr_vs_teacher=10 * float(np.log10(1 / max(mse, 1e-12))),
+                label_agreement=float(np.mean([a == b for a, b in zip(lt, ls)])), n_pair=n_pair, include_sweep=sweep)
+
+# %% ../nbs/12_bench.ipynb #53394f7b
 def _md(r):
     sp = r["unet_image_steps_per_s"]
     bss = sorted({int(k.split("/bs")[1]) for k in sp})
@@ -96,12 +117,39 @@ Folding BatchNorm into the convolutions is {r['fold_speedup']:.2f}x the eager UN
 {q}
 
 Real-vs-real floor (train[:10k] vs test 10k): **{r['fid_floor']:.2f}**.
+""" + (_student_md(r) if "student" in r else "")
+
+def _student_md(r):
+    s = r["student"]
+    sweep = "\n".join(f"| {w['strength']:.2f} | {w['class_rate']:.1%} | {w['median_target_rank']:.0f} | {w['mean_confidence']:.3f} |" for w in s["include_sweep"])
+    return f"""
+## The one-step student (`{r['student_checkpoint']}`)
+
+| metric | value |
+|---|---|
+| classifier-FID ({s['n']} samples vs test 10k) | {s['classifier_fid']:.2f} |
+| share p > 0.9 | {s['confident_share']:.1%} |
+| MSE vs teacher DPM-20, same noise ({s['n_pair']} samples, [0,1]) | {s['mse_vs_teacher']:.4f} |
+| PSNR vs teacher | {s['psnr_vs_teacher']:.2f} dB |
+| classifier label agreement with the teacher | {s['label_agreement']:.1%} |
+
+### Include hook: toward five training images of digit {s['include_sweep'][0]['target_class']} (100 samples)
+
+| strength | share classified as target digit | median rank of a target among neighbours | mean confidence |
+|---|---|---|---|
+{sweep}
 """
 
 def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 100, 200), reps:int=5, batch_size:int=200,
-              samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md", speed_batch:int=50):
+              samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md", speed_batch:int=50,
+              student=None, # a trained direct decoder checkpoint (`best_model.pt`) to measure too
+             ):
     "Run the benchmark and write the JSON and markdown files."
     teacher = load_ddpm(ckpt) if ckpt else bundled_teacher()
+    student_model = None
+    if student:
+        from ddkit.train_direct import load_direct
+        student_model = load_direct(teacher, student)
     clf = load_classifier()
     r = dict(machine=f"{platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores".strip(), threads=torch.get_num_threads(),
              torch=torch.__version__, date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), teacher=str(ckpt or "bundled"),
@@ -110,7 +158,7 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
     rb = max(batch_sizes); r["ref_batch"] = rb
     r["fold_speedup"] = r["unet_image_steps_per_s"][f"folded/bs{rb}"] / r["unet_image_steps_per_s"][f"eager/bs{rb}"]
     r["speed_batch"] = speed_batch
-    r["generation_images_per_s"] = generation_speed(teacher, batch_size=speed_batch, reps=reps, samplers=samplers)
+    r["generation_images_per_s"] = generation_speed(teacher, student_model, batch_size=speed_batch, reps=reps, samplers=samplers)
     te, _ = mnist_tensors(train=False)
     real = te[:, None].float() / 255
     r["fid_floor"] = real_fid_floor(clf)
@@ -123,6 +171,9 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
         st = sample_stats(imgs, clf)
         r["samplers"][f"{s}-{DEFAULT_STEPS[s]}"] = dict(n=n, steps=DEFAULT_STEPS[s], seconds=secs, classifier_fid=classifier_fid(imgs, real, clf),
                                                        confident_share=st["confident_share"], class_share=st["class_share"])
+    if student_model is not None:
+        r["student_checkpoint"] = str(student)
+        r["student"] = student_report(student_model, teacher, real, clf, n=n_fid)
     write_json(output, r)
     atomic_write(markdown, lambda tmp: Path(tmp).write_text(_md(r)))
     return r
@@ -135,7 +186,8 @@ def main(argv=None):
     p.add_argument("--n_ancestral", type=int, default=1000, help="samples for ancestral-1000 (1M UNet calls at 1000)")
     p.add_argument("--reps", type=int, default=5); p.add_argument("--output", default="benchmarks/results.json")
     p.add_argument("--markdown", default="BENCHMARKS.md")
+    p.add_argument("--student", default=None, help="trained direct decoder (best_model.pt) to measure as well")
     a = p.parse_args(argv)
     limit_threads()
-    run_bench(a.ckpt, a.n_fid, a.n_ancestral, reps=a.reps, output=a.output, markdown=a.markdown)
+    run_bench(a.ckpt, a.n_fid, a.n_ancestral, reps=a.reps, output=a.output, markdown=a.markdown, student=a.student)
     print(Path(a.markdown).read_text())
