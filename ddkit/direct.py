@@ -9,6 +9,7 @@ import torch
 from torch import nn
 from .core import DDKitError
 from .ddpm import MNISTDiffusion
+from .unet import Unet
 
 # %% auto #0
 __all__ = ['DirectEncoder', 'apply_hook', 'DirectDecoder', 'DirectDiffusion']
@@ -36,12 +37,7 @@ class DirectEncoder(nn.Module):
 
     def forward(self, x):
         temb = None if self.t is None else self.temb.expand(len(x), -1)
-        x = self.init_conv(x)
-        skips = []
-        for blk in self.encoder_blocks:
-            x, s = blk(x, temb)
-            skips.append(s)
-        return self.mid_block(x), skips
+        return Unet.encode_emb(self, x, temb)  # the teacher's encoder pass, over this module's copies of its parts
 
 # %% ../nbs/06_direct.ipynb #2c50b7aa
 def _hook_name(fn):
