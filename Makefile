@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
-.PHONY: demo test bench export clean-nbs check-sync install
+.PHONY: demo test bench export clean-nbs check-sync install teacher bundle-teacher
 
 install: $(STAMP)
 
@@ -37,3 +37,13 @@ check-sync: $(STAMP)
 	$(BIN)/nbdev_clean && $(BIN)/nbdev_export
 	test -z "$$(git status --porcelain -- nbs ddkit)" || (git status --short -- nbs ddkit; echo "error: notebooks not clean or ddkit/ not in sync with nbs/: run 'make clean-nbs export' and commit" && exit 1)
 	$(BIN)/python tools/make_readme.py --check
+
+# The bundled teacher's training: resumable across sessions (its state lives in runs/teacher-cpu)
+teacher: $(STAMP)
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-ddpm --preset cpu --output_dir runs/teacher-cpu --ckpt_every 100 --keep 2 --resume
+
+# Ship the newest EMA weights, a sample grid and the loss curve as package data
+bundle-teacher: $(STAMP)
+	$(BIN)/ddkit-export-teacher --ckpt runs/teacher-cpu --output ddkit/assets/teacher.safetensors
+	$(BIN)/ddkit-sample --sampler ddim --steps 50 --n_samples 64 --seed 0 --output ddkit/assets/teacher_samples.png
+	cp runs/teacher-cpu/loss_curve.png ddkit/assets/teacher_loss_curve.png
