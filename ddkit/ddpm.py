@@ -208,7 +208,7 @@ def sample(model:MNISTDiffusion, # the teacher
     bar.close()
     return torch.cat(out)
 
-# %% ../nbs/03_ddpm.ipynb #52df3080
+# %% ../nbs/03_ddpm.ipynb #86ce5bc0
 def bundled_path(name:str) -> Path:
     "Path of a file in ddkit's package data (`ddkit/assets`)."
     import ddkit
@@ -220,7 +220,7 @@ def bundled_teacher(device=None) -> MNISTDiffusion:
     if not p.exists(): raise DDKitError(f"{p}: the bundled teacher is missing from this install: reinstall ddkit or pass a checkpoint path")
     return load_ddpm(p, device=device)
 
-# %% ../nbs/03_ddpm.ipynb #c3b6f08b
+# %% ../nbs/03_ddpm.ipynb #2b8b90a1
 def images_sha256(images:torch.Tensor) -> str:
     "SHA-256 of an image tensor's float32 bytes (to check that a run is reproducible)."
     import hashlib
