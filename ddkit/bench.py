@@ -14,7 +14,7 @@ from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, sample, teacher_checksum, DEFAULT_STEPS
 from .unet import fold_batchnorm
 from .metrics import load_classifier, classifier_fid, sample_stats, real_fid_floor
-from .ddpm import noise_from_seeds, sample_from_noise
+from .ddpm import noise_from_seeds, sample_from_noise, fast_unet
 from .direct import DirectDiffusion
 
 # %% auto #0
@@ -49,7 +49,7 @@ def generation_speed(teacher, student=None, batch_size:int=50, reps:int=3, sampl
     "Images/s of the one-step student and of each teacher sampler on one batch (median of `reps`; ancestral timed once)."
     student = (student or DirectDiffusion(teacher)).eval()
     z = noise_from_seeds(range(batch_size))
-    net = fold_batchnorm(teacher.model)
+    net = fast_unet(teacher)
     def timed(fn, n):
         fn(); ts = []
         for _ in range(n):
@@ -140,7 +140,7 @@ def _student_md(r):
 {sweep}
 """
 
-def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 100, 200), reps:int=5, batch_size:int=200,
+def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 100, 200), reps:int=5, batch_size:int=50,
               samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md", speed_batch:int=50,
               student=None, # a trained direct decoder checkpoint (`best_model.pt`) to measure too
              ):

@@ -16,8 +16,8 @@ from .unet import Unet, fold_batchnorm
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'DEFAULT_STEPS', 'cosine_betas', 'MNISTDiffusion', 'infer_config', 'load_ddpm', 'save_ddpm',
-           'teacher_checksum', 'noise_from_seeds', 'sample_from_noise', 'sample', 'bundled_path', 'bundled_teacher',
-           'images_sha256', 'sample_main']
+           'teacher_checksum', 'noise_from_seeds', 'fast_unet', 'sample_from_noise', 'sample', 'bundled_path',
+           'bundled_teacher', 'images_sha256', 'sample_main']
 
 # %% ../nbs/03_ddpm.ipynb #f87e83ec
 def cosine_betas(timesteps:int=1000, epsilon:float=0.008):
@@ -157,6 +157,15 @@ def _scheduler(model, sampler, steps):
     s.set_timesteps(steps)
     return s
 
+class _ChannelsLast(nn.Module):
+    "Run a UNet in channels_last memory format (inputs converted on the way in, outputs back)."
+    def __init__(self, net): super().__init__(); self.net = net.to(memory_format=torch.channels_last)
+    def forward(self, x, t=None): return self.net(x.contiguous(memory_format=torch.channels_last), t).contiguous()
+
+def fast_unet(model:MNISTDiffusion) -> nn.Module:
+    "The samplers' UNet: BatchNorm folded into the convolutions, channels_last (the fastest on CPU in `ddkit-bench`)."
+    return _ChannelsLast(fold_batchnorm(model.model))
+
 SAMPLERS = ("ancestral", "ddim", "dpm")
 DEFAULT_STEPS = dict(ancestral=1000, ddim=50, dpm=20)
 
@@ -166,14 +175,14 @@ def sample_from_noise(model:MNISTDiffusion, # the teacher
                       sampler:str="ddim", # 'ancestral', 'ddim' or 'dpm'
                       steps:int|None=None, # sampling steps (ancestral always uses all T)
                       generator:torch.Generator|None=None, # CPU generator for the ancestral sampler's fresh noise
-                      eps_model=None, # the UNet to call (default: BatchNorm-folded copy of `model.model`)
+                      eps_model=None, # the UNet to call (default: `fast_unet(model)`)
                       progress:bool=False):
     "Run one sampler from the given noise; returns images in [0,1]."
     if sampler not in SAMPLERS: raise DDKitError(f"unknown sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
     if noise.ndim != 4 or noise.shape[1:] != (model.in_channels, model.image_size, model.image_size):
         raise DDKitError(f"noise has shape {tuple(noise.shape)}: expected [B,{model.in_channels},{model.image_size},{model.image_size}]")
     dev = model.betas.device
-    net = eps_model or fold_batchnorm(model.model)
+    net = eps_model or fast_unet(model)
     x = noise.to(dev, torch.float32)
     B = x.shape[0]
     if sampler == "ancestral":
@@ -195,10 +204,10 @@ def sample(model:MNISTDiffusion, # the teacher
            sampler:str="ddim", # 'ancestral', 'ddim' or 'dpm'
            steps:int|None=None, # sampling steps
            seed:int=0, # sample i starts from the noise of seed `seed + i`
-           batch_size:int=200, # images per UNet call
+           batch_size:int=50, # images per UNet call (50 was the fastest per image on a 2-core CPU)
            progress:bool=True):
     "Sample `n` images in [0,1] in batches; reproducible from `seed`."
-    net = fold_batchnorm(model.model)
+    net = fast_unet(model)
     out = []
     bar = tqdm(total=n, desc=f"{sampler} sampling", unit="img", disable=not progress)
     for b in range(0, n, batch_size):
@@ -234,7 +243,7 @@ def sample_main(argv=None):
     p.add_argument("--ckpt", type=str, default=None, help="teacher checkpoint (default: the bundled teacher)")
     p.add_argument("--n_samples", type=int, default=64); p.add_argument("--sampler", choices=SAMPLERS, default="ddim")
     p.add_argument("--steps", type=int, default=None); p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--batch_size", type=int, default=200); p.add_argument("--output", type=str, default="samples.png")
+    p.add_argument("--batch_size", type=int, default=50); p.add_argument("--output", type=str, default="samples.png")
     p.add_argument("--device", type=str, default=None)
     a = p.parse_args(argv)
     limit_threads()

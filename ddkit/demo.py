@@ -57,7 +57,7 @@ def run_demo(output_dir="demo_outputs", # everything goes here
     teacher = load_ddpm(ckpt) if ckpt else bundled_teacher()
     ck_args = ["--ddpm_ckpt", str(ckpt)] if ckpt else []
     t0 = time.time()
-    generate_pairs(teacher, out/"pairs", n_pairs, 100, sampler, steps, seed, teacher_name=str(ckpt or "bundled"), progress=progress)
+    generate_pairs(teacher, out/"pairs", n_pairs, 50, sampler, steps, seed, teacher_name=str(ckpt or "bundled"), progress=progress)
     pairs_s = time.time() - t0
     t0 = time.time()
     res = out/"student"

@@ -12,8 +12,7 @@ from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
 from .core import DDKitError, cli_errors, atomic_write, write_json, read_json, file_sha256, limit_threads, default_device
-from .ddpm import load_ddpm, bundled_teacher, sample_from_noise, noise_from_seeds, teacher_checksum, SAMPLERS, DEFAULT_STEPS
-from .unet import fold_batchnorm
+from .ddpm import load_ddpm, bundled_teacher, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet, SAMPLERS, DEFAULT_STEPS
 
 # %% auto #0
 __all__ = ['DTYPES', 'sample_seed', 'dist_info', 'shard_name', 'my_shards', 'generate_pairs', 'PairDataset', 'init_distributed',
@@ -69,7 +68,7 @@ def generate_pairs(teacher, # a loaded teacher
         raise DDKitError(f"{out} holds a run with other settings ({', '.join(diff)}): rerun with the same arguments, or use another --output_dir")
     n_shards = math.ceil(n_samples / batch_size)
     todo = [k for k in my_shards(n_shards, rank, world) if not (out/shard_name(k)).exists()]
-    net = fold_batchnorm(teacher.model)
+    net = fast_unet(teacher)
     bar = tqdm(total=n_samples if world == 1 else len(my_shards(n_shards, rank, world)) * batch_size,
                initial=0, desc=f"pairs[{rank}/{world}] {sampler}-{steps}", unit="pair", disable=not progress or rank != 0 and world > 1)
     bar.update(sum(min(batch_size, n_samples - k * batch_size) for k in my_shards(n_shards, rank, world) if k not in todo))

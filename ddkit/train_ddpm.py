@@ -13,8 +13,7 @@ from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from .core import DDKitError, cli_errors, atomic_torch_save, atomic_write, write_json, default_device, limit_threads, seed_everything
 from .data import mnist_tensors, to_model_range
-from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum
-from .unet import fold_batchnorm
+from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
 
 # %% auto #0
 __all__ = ['PRESETS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'checkpoints', 'make_ema', 'train_ddpm', 'main',
@@ -93,7 +92,7 @@ def _epoch_perm(seed, epoch, n): return torch.randperm(n, generator=torch.Genera
 
 # %% ../nbs/04_train_ddpm.ipynb #234a1cee
 def _save_grid(model_ema, args, path, device):
-    net = fold_batchnorm(model_ema.module.model)
+    net = fast_unet(model_ema.module)
     noise = noise_from_seeds(range(10_000_000, 10_000_000 + args.n_samples))
     imgs = sample_from_noise(model_ema.module, noise.to(device), args.sampler, args.sample_steps,
                              generator=torch.Generator().manual_seed(args.seed), eps_model=net)
