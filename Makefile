@@ -42,8 +42,9 @@ check-sync: $(STAMP)
 teacher: $(STAMP)
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-ddpm --preset cpu --output_dir runs/teacher-cpu --ckpt_every 100 --keep 2 --resume
 
-# Ship the newest EMA weights, a sample grid and the loss curve as package data
+# Ship the newest EMA weights, their score on 1,000 DDIM-50 samples (the quality bar), a sample grid and the loss curve
 bundle-teacher: $(STAMP)
 	$(BIN)/ddkit-export-teacher --ckpt runs/teacher-cpu --output ddkit/assets/teacher.safetensors
+	$(BIN)/ddkit-eval-teacher --n 1000 --output ddkit/assets/teacher_quality.json
 	$(BIN)/ddkit-sample --sampler ddim --steps 50 --n_samples 64 --seed 0 --output ddkit/assets/teacher_samples.png
 	cp runs/teacher-cpu/loss_curve.png ddkit/assets/teacher_loss_curve.png

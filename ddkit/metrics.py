@@ -19,7 +19,7 @@ from .data import mnist_tensors
 # %% auto #0
 __all__ = ['MnistClassifier', 'predict_proba', 'test_accuracy', 'train_classifier', 'save_classifier', 'load_classifier',
            'train_classifier_main', 'sample_stats', 'meets_quality_bar', 'classifier_features', 'frechet_distance',
-           'classifier_fid', 'real_fid_floor']
+           'classifier_fid', 'real_fid_floor', 'evaluate_teacher', 'eval_teacher_main']
 
 # %% ../nbs/05_metrics.ipynb #75dccc76
 def _block(i, o):
@@ -151,3 +151,45 @@ def real_fid_floor(clf=None, n:int=10_000):
     "Classifier-FID of MNIST train[:n] vs test[:n]: the best a generator can hope for."
     tr, _ = mnist_tensors(train=True); te, _ = mnist_tensors(train=False)
     return classifier_fid(tr[:n, None].float() / 255, te[:n, None].float() / 255, clf)
+
+# %% ../nbs/05_metrics.ipynb #0a3057b4
+def evaluate_teacher(model, # a loaded teacher
+                     n:int=1000, # samples to score
+                     sampler:str="ddim", steps:int=50, seed:int=0,
+                     clf=None, # evaluation classifier (default: bundled)
+                     batch_size:int=50, progress:bool=True):
+    "Sample `n` images and score them: class shares, confidence, classifier-FID vs MNIST test, quality bar."
+    from ddkit.ddpm import sample, images_sha256
+    clf = clf or load_classifier()
+    t0 = time.time()
+    x = sample(model, n, sampler, steps, seed=seed, batch_size=batch_size, progress=progress)
+    wall = time.time() - t0
+    te, _ = mnist_tensors(train=False)
+    st = sample_stats(x, clf)
+    r = dict(sampler=sampler, steps=steps, seed=seed, wall_s=round(wall, 1), images_sha256=images_sha256(x),
+             fid_vs_test=classifier_fid(x, te[:, None].float() / 255, clf),
+             **{k: v for k, v in st.items() if k != "labels"})  # st holds n
+    r["meets_bar"] = meets_quality_bar(st)
+    return r, x
+
+# %% ../nbs/05_metrics.ipynb #0d1ae539
+@cli_errors
+def eval_teacher_main(argv=None):
+    "Console script `ddkit-eval-teacher`: the quality bar on `--n` samples, as JSON and a grid."
+    from ddkit.ddpm import load_ddpm, bundled_teacher, teacher_checksum
+    from torchvision.utils import save_image
+    p = argparse.ArgumentParser(prog="ddkit-eval-teacher", description="Score a teacher's samples with the evaluation classifier.")
+    p.add_argument("--ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
+    p.add_argument("--n", type=int, default=1000); p.add_argument("--sampler", default="ddim", choices=["ancestral", "ddim", "dpm"])
+    p.add_argument("--steps", type=int, default=50); p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch_size", type=int, default=50); p.add_argument("--device", default=None)
+    p.add_argument("--output", default="teacher_quality.json", help="JSON report; a grid of the first 64 goes beside it (.png)")
+    a = p.parse_args(argv)
+    limit_threads()
+    model = load_ddpm(a.ckpt, device=a.device) if a.ckpt else bundled_teacher(a.device)
+    r, x = evaluate_teacher(model, a.n, a.sampler, a.steps, a.seed, batch_size=a.batch_size)
+    r.update(teacher=str(a.ckpt or "bundled"), teacher_sha256=teacher_checksum(model))
+    out = Path(a.output)
+    atomic_write(out.with_suffix(".png"), lambda tmp: save_image(x[:64], tmp, nrow=8, format="png"))
+    write_json(out, r)
+    print(json.dumps({k: v for k, v in r.items() if k != "class_share"}, indent=1))

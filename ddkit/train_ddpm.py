@@ -23,6 +23,7 @@ __all__ = ['PRESETS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'che
 PRESETS = {
     "seed": dict(lr=1e-3, batch_size=128, epochs=100, loss_weighting="none"),
     "cpu":  dict(lr=1e-3, batch_size=64, epochs=10, loss_weighting="min_snr"),
+    "gpu":  dict(lr=2e-3, batch_size=512, epochs=100, loss_weighting="none", amp="bf16"),
 }
 
 def train_parser():
@@ -53,6 +54,7 @@ def train_parser():
     p.add_argument("--sample_steps", type=int, default=50)
     p.add_argument("--n_train", type=int, default=None, help="use only the first N training images (tests)")
     p.add_argument("--device", type=str, default=None)
+    p.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast of the forward pass (GPU; weights stay float32)")
     return p
 
 def parse_train_args(argv=None):
@@ -76,7 +78,7 @@ def diffusion_loss(model:MNISTDiffusion, x0, t, noise, weighting="none", gamma=5
         per = per * (snr.clamp(max=gamma) / snr)
     return per.mean()
 
-# %% ../nbs/04_train_ddpm.ipynb #0b9abe89
+# %% ../nbs/04_train_ddpm.ipynb #234a1cee
 def checkpoints(output_dir):
     "Checkpoints `steps_XXXXXXXX.pt` in a folder, oldest first."
     return sorted(Path(output_dir).glob("steps_[0-9]*[0-9].pt"), key=lambda p: int(re.findall(r"\d+", p.name)[-1]))
@@ -90,7 +92,7 @@ def _step_generator(seed, step): return torch.Generator().manual_seed(seed * 1_0
 
 def _epoch_perm(seed, epoch, n): return torch.randperm(n, generator=torch.Generator().manual_seed(seed * 7_919 + epoch + 1))
 
-# %% ../nbs/04_train_ddpm.ipynb #234a1cee
+# %% ../nbs/04_train_ddpm.ipynb #03dde2a1
 def _save_grid(model_ema, args, path, device):
     net = fast_unet(model_ema.module)
     noise = noise_from_seeds(range(10_000_000, 10_000_000 + args.n_samples))
@@ -128,7 +130,7 @@ def train_ddpm(args) -> Path:
     out = Path(args.output_dir); out.mkdir(parents=True, exist_ok=True)
     xs, _ = mnist_tensors(train=True)
     if args.n_train: xs = xs[:args.n_train]
-    data = to_model_range(xs)
+    data = to_model_range(xs).to(device)  # on the GPU once, not per step
     n = len(data); spe = math.ceil(n / args.batch_size); total = args.epochs * spe
     seed_everything(args.seed)
     model = MNISTDiffusion(timesteps=args.timesteps, base_dim=args.model_base_dim).to(device)
@@ -180,7 +182,8 @@ def train_ddpm(args) -> Path:
             noise = torch.randn(x0.shape, generator=g).to(device)
             t = torch.randint(0, args.timesteps, (len(idx),), generator=g).to(device)
             t0 = time.time()
-            loss = diffusion_loss(model, x0, t, noise, args.loss_weighting, args.snr_gamma)
+            with torch.autocast(device.type, torch.bfloat16, enabled=getattr(args, "amp", "none") == "bf16"):
+                loss = diffusion_loss(model, x0, t, noise, args.loss_weighting, args.snr_gamma)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
             step += 1
             if step % args.model_ema_steps == 0: ema.update_parameters(model)
@@ -202,7 +205,7 @@ def main(argv=None):
     "Console script `ddkit-train-ddpm`."
     train_ddpm(parse_train_args(argv))
 
-# %% ../nbs/04_train_ddpm.ipynb #eb0fada5
+# %% ../nbs/04_train_ddpm.ipynb #565deb79
 def export_teacher(ckpt, # a `steps_XXXXXXXX.pt` checkpoint (original or ddkit format)
                    output, # the `.safetensors` to write
                   ) -> dict:
