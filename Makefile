@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
-.PHONY: demo test bench export clean-nbs check-sync install teacher bundle-teacher
+.PHONY: demo test bench export clean-nbs check-sync install teacher bundle-teacher student bundle-student
 
 install: $(STAMP)
 
@@ -48,3 +48,16 @@ bundle-teacher: $(STAMP)
 	$(BIN)/ddkit-eval-teacher --n 1000 --output ddkit/assets/teacher_quality.json
 	$(BIN)/ddkit-sample --sampler ddim --steps 50 --n_samples 64 --seed 0 --output ddkit/assets/teacher_samples.png
 	cp runs/teacher-cpu/loss_curve.png ddkit/assets/teacher_loss_curve.png
+
+# The bundled student: pairs from the bundled teacher (DPM-Solver++-20, deterministic), then the decoder; both steps
+# resume where they stopped (rerun `make student`), so the job can span sessions. Its state lives in runs/student-cpu.
+STUDENT_PAIRS ?= 20000
+STUDENT_EPOCHS ?= 10
+student: $(STAMP)
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) --sampler dpm --steps 20 --seed 0 --output_dir runs/student-cpu/pairs
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-direct --data_path runs/student-cpu/pairs --output_dir runs/student-cpu/train \
+		--epochs $(STUDENT_EPOCHS) --lr 1e-3 --batch_size 64 --ema_decay 0.999 --seed 0 --resume
+
+bundle-student: $(STAMP)
+	$(BIN)/ddkit-export-student --decoder_ckpt runs/student-cpu/train/best_model.pt --output ddkit/assets/student.safetensors
+	cp runs/student-cpu/train/loss_curve.png ddkit/assets/student_loss_curve.png

@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_train_direct.ipynb #290b1fce
 from __future__ import annotations
-import argparse, csv, math, os, re, sys, time
+import argparse, csv, json, math, os, re, sys, time
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -15,13 +15,16 @@ from torch.utils.data import DataLoader, Subset
 from torch.utils.data.distributed import DistributedSampler
 from torchvision.utils import save_image
 from tqdm.auto import tqdm
+from safetensors import safe_open
+from safetensors.torch import save_file
 from .core import DDKitError, cli_errors, atomic_torch_save, atomic_write, seed_everything, limit_threads, default_device
-from .ddpm import load_ddpm, bundled_teacher, teacher_checksum, noise_from_seeds
+from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
 from .direct import DirectDiffusion
 from .pairs import PairDataset, init_distributed, dist_info
 
 # %% auto #0
-__all__ = ['direct_parser', 'epoch_checkpoints', 'load_direct', 'train_direct', 'main']
+__all__ = ['direct_parser', 'epoch_checkpoints', 'load_direct', 'train_direct', 'main', 'export_student', 'bundled_student',
+           'export_student_main']
 
 # %% ../nbs/08_train_direct.ipynb #64473d65
 def direct_parser():
@@ -45,20 +48,32 @@ def epoch_checkpoints(d):
     "`ckpt_epoch_XXX.pt` files in a folder, oldest first."
     return sorted(Path(d).glob("ckpt_epoch_[0-9]*.pt"), key=lambda p: int(re.findall(r"\d+", p.name)[-1]))
 
-def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
-                decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt`
-                device=None) -> DirectDiffusion:
-    "A trained `DirectDiffusion` (EMA decoder weights), in eval mode."
-    p = Path(decoder_ckpt)
-    if not p.exists(): raise DDKitError(f"{p}: no such file: pass --decoder_ckpt with a best_model.pt or ckpt_epoch_XXX.pt")
+def _read_student(p):
+    "(EMA decoder state dict, metadata) of a `ddkit-train-direct` checkpoint or an exported student `.safetensors`."
+    if p.suffix == ".safetensors":
+        try:
+            with safe_open(str(p), "pt") as f: md = f.metadata() or {}; sd = {k: f.get_tensor(k) for k in f.keys()}
+        except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not safetensors") from None
+        if md.get("kind") != "ddkit-direct-decoder": raise DDKitError(f"{p}: not an exported direct decoder: pass a file written by ddkit-export-student")
+        t = md.get("encoder_t", "None")
+        return sd, dict(teacher_sha256=md.get("teacher_sha256"), encoder_t=None if t == "None" else int(t))
     try: ck = torch.load(p, map_location="cpu", weights_only=True)
     except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not a torch checkpoint") from None
     if not isinstance(ck, dict) or "decoder_ema" not in ck:
         raise DDKitError(f"{p}: not a direct-decoder checkpoint (no 'decoder_ema'): pass a file written by ddkit-train-direct")
-    if ck.get("teacher_sha256") != teacher_checksum(teacher):
-        raise DDKitError(f"{p}: was trained on another teacher (sha256 {str(ck.get('teacher_sha256'))[:12]}): pass the --ddpm_ckpt it was trained with")
-    m = DirectDiffusion(teacher, t=ck.get("encoder_t"))
     sd = {k[len("module."):]: v for k, v in ck["decoder_ema"].items() if k.startswith("module.")}
+    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"))
+
+def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
+                decoder_ckpt, # `best_model.pt`, `ckpt_epoch_XXX.pt` or an exported student `.safetensors`
+                device=None) -> DirectDiffusion:
+    "A trained `DirectDiffusion` (EMA decoder weights), in eval mode."
+    p = Path(decoder_ckpt)
+    if not p.exists(): raise DDKitError(f"{p}: no such file: pass --decoder_ckpt with a best_model.pt or ckpt_epoch_XXX.pt")
+    sd, md = _read_student(p)
+    if md["teacher_sha256"] != teacher_checksum(teacher):
+        raise DDKitError(f"{p}: was trained on another teacher (sha256 {str(md['teacher_sha256'])[:12]}): pass the --ddpm_ckpt it was trained with")
+    m = DirectDiffusion(teacher, t=md["encoder_t"])
     m.decoder.load_state_dict(sd)
     return m.to(default_device(device) if device else "cpu").eval()
 
@@ -162,3 +177,34 @@ def main(argv=None):
     try: train_direct(direct_parser().parse_args(argv))
     finally:
         if dist.is_initialized(): dist.destroy_process_group()
+
+# %% ../nbs/08_train_direct.ipynb #e0b3d686
+def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` written by `ddkit-train-direct`
+                   output, # the `.safetensors` to write
+                  ) -> dict:
+    "Write the EMA decoder of `decoder_ckpt` as `.safetensors` with its provenance; returns the metadata written."
+    p = Path(decoder_ckpt)
+    if not p.exists(): raise DDKitError(f"{p}: no such file: pass the best_model.pt written by ddkit-train-direct")
+    sd, md = _read_student(p)
+    ck = torch.load(p, map_location="cpu", weights_only=True)
+    meta = dict(kind="ddkit-direct-decoder", teacher_sha256=str(md["teacher_sha256"]), encoder_t=str(md["encoder_t"]),
+                epoch=str(ck.get("epoch")), val_loss=f"{ck.get('val_loss', float('nan')):.6g}", source=p.name,
+                args=json.dumps(ck.get("args", {}), sort_keys=True))
+    atomic_write(output, lambda tmp: save_file({k: v.contiguous() for k, v in sd.items()}, tmp, metadata=meta))
+    return meta
+
+def bundled_student(teacher=None, # default: the bundled teacher
+                    device=None) -> DirectDiffusion:
+    "The one-step student that ships with ddkit, on the bundled teacher."
+    p = bundled_path("student.safetensors")
+    if not p.exists(): raise DDKitError(f"{p}: no bundled student in this install yet: train one with 'make student bundle-student' or pass a best_model.pt to load_direct")
+    return load_direct(teacher or bundled_teacher(), p, device)
+
+@cli_errors
+def export_student_main(argv=None):
+    "Console script `ddkit-export-student`."
+    p = argparse.ArgumentParser(prog="ddkit-export-student", description="Export a trained direct decoder as .safetensors.")
+    p.add_argument("--decoder_ckpt", required=True, help="best_model.pt written by ddkit-train-direct")
+    p.add_argument("--output", default="student.safetensors")
+    a = p.parse_args(argv)
+    print(json.dumps(export_student(a.decoder_ckpt, a.output), indent=1))
