@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_bench.ipynb #637ddd5f
 from __future__ import annotations
-import argparse, json, os, platform, statistics, time
+import argparse, csv, json, os, platform, statistics, time
 import numpy as np
 from pathlib import Path
 import torch
@@ -18,7 +18,8 @@ from .ddpm import noise_from_seeds, sample_from_noise, fast_unet
 from .direct import DirectDiffusion
 
 # %% auto #0
-__all__ = ['unet_throughput', 'generation_speed', 'student_report', 'run_bench', 'main']
+__all__ = ['CONTROL_HOOKS', 'ABLATIONS', 'unet_throughput', 'generation_speed', 'student_report', 'ablation_study', 'run_bench',
+           'main']
 
 # %% ../nbs/12_bench.ipynb #a84e0166
 def _variants(model):
@@ -64,10 +65,13 @@ def generation_speed(teacher, student=None, batch_size:int=50, reps:int=3, sampl
     return res
 
 # %% ../nbs/12_bench.ipynb #a6710f1b
+CONTROL_HOOKS = ("include", "exclude")
+
 @torch.no_grad()
 def student_report(student, teacher, real, clf, n:int=1000, n_pair:int=200, seed:int=3_000_000, bank_n:int=10_000,
-                   target_digit:int=3, strengths=(0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)):
-    "Quality, fidelity to the teacher and one controllability sweep of a trained student."
+                   target_digit:int=3, n_targets:int=20, # training images of `target_digit` to include / exclude
+                   strengths=(0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0), n_sweep:int=200, hooks=CONTROL_HOOKS):
+    "Quality, fidelity to the teacher and a controllability sweep per hook of a trained student."
     from ddkit.attribution import feature_bank
     from ddkit.control import control_sweep
     imgs = torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + 500)))) for i in range(0, n, 500)])
@@ -77,13 +81,60 @@ def student_report(student, teacher, real, clf, n:int=1000, n_pair:int=200, seed
     mse = ((tea - stu) ** 2).mean().item()
     lt, ls = sample_stats(tea, clf)["labels"], sample_stats(stu, clf)["labels"]
     bank, labels = feature_bank(teacher, None, n=bank_n, progress=False)
-    targets = (labels == target_digit).nonzero().flatten()[:5].tolist()
-    sweep = control_sweep(student, bank, labels, targets, "include", strengths, n=100, clf=clf)
+    targets = (labels == target_digit).nonzero().flatten()[:n_targets].tolist()
+    sweeps = {h: control_sweep(student, bank, labels, targets, h, strengths, n=n_sweep, seed=seed + 20_000_000, clf=clf, real=real)
+              for h in hooks}
     return dict(n=n, classifier_fid=classifier_fid(imgs, real, clf), confident_share=st["confident_share"], class_share=st["class_share"],
                 mse_vs_teacher=mse, psnr_vs_teacher=10 * float(np.log10(1 / max(mse, 1e-12))),
-                label_agreement=float(np.mean([a == b for a, b in zip(lt, ls)])), n_pair=n_pair, include_sweep=sweep)
+                label_agreement=float(np.mean([a == b for a, b in zip(lt, ls)])), n_pair=n_pair, n_sweep=n_sweep,
+                bank_n=bank_n, targets=targets, sweeps=sweeps)
 
 # %% ../nbs/12_bench.ipynb #53394f7b
+ABLATIONS = {
+    "baseline: dpm-20 pairs, t=None, warm start": dict(sampler="dpm"),
+    "ancestral-1000 pairs": dict(sampler="ancestral"),
+    "encoder t=T-1": dict(sampler="dpm", encoder_t="last"),
+    "random init decoder": dict(sampler="dpm", random_init=True),
+}
+
+def ablation_study(out_dir, # working folder (pairs and students; resumable)
+                   ckpt=None, # teacher checkpoint (default: bundled)
+                   n_pairs:int=2000, n_ancestral_pairs:int|None=None, # pairs per student (ancestral: default `n_pairs`)
+                   epochs:int=5, batch_size:int=64, lr:float=1e-3, n_eval:int=500, seed:int=0, variants=None,
+                   clf=None, real=None, progress:bool=True) -> list:
+    "Train one student per ablation and score it on held-out noise; one row per variant."
+    from ddkit.pairs import generate_pairs
+    from ddkit.train_direct import direct_parser, train_direct, load_direct
+    out = Path(out_dir); clf = clf or load_classifier()
+    teacher = load_ddpm(ckpt) if ckpt else bundled_teacher()
+    z = noise_from_seeds(range(seed + 4_000_000, seed + 4_000_000 + n_eval))
+    ref = torch.cat([sample_from_noise(teacher, z[i:i + 50], "dpm", 20) for i in range(0, n_eval, 50)])
+    rows = []
+    for name, v in (variants or ABLATIONS).items():
+        n = (n_ancestral_pairs or n_pairs) if v["sampler"] == "ancestral" else n_pairs
+        pairs = out/f"pairs_{v['sampler']}_{n}"
+        t0 = time.time()
+        generate_pairs(teacher, pairs, n, 50, v["sampler"], None, seed, teacher_name=str(ckpt or "bundled"), progress=progress)
+        run = out/("student_" + "".join(c if c.isalnum() else "_" for c in name))
+        flags = (["--ddpm_ckpt", str(ckpt)] if ckpt else []) + [
+            "--data_path", str(pairs), "--output_dir", str(run), "--epochs", str(epochs), "--batch_size", str(batch_size),
+            "--lr", str(lr), "--seed", str(seed), "--ema_decay", "0.99", "--resume"]
+        if v.get("encoder_t") == "last": flags += ["--encoder_t", str(teacher.timesteps - 1)]
+        if v.get("random_init"): flags += ["--random_init"]
+        train_direct(direct_parser().parse_args(flags))
+        student = load_direct(teacher, run/"best_model.pt")
+        with torch.no_grad(): x = torch.cat([student(z[i:i + 250]) for i in range(0, n_eval, 250)])
+        st = sample_stats(x, clf)
+        mse = ((x - ref) ** 2).mean().item()
+        val = min(float(r["val_loss_ema"]) for r in csv.DictReader(open(run/"loss_log.csv")))
+        rows.append(dict(variant=name, n_pairs=n, epochs=epochs, val_loss=val, mse_vs_teacher_dpm=mse,
+                         psnr_vs_teacher_dpm=10 * float(np.log10(1 / max(mse, 1e-12))), confident_share=st["confident_share"],
+                         mean_confidence=st["mean_confidence"], classifier_fid=classifier_fid(x, real, clf) if real is not None else float("nan"),
+                         label_agreement=float(np.mean([a == b for a, b in zip(st["labels"], sample_stats(ref, clf)["labels"])])),
+                         wall_s=time.time() - t0))
+    return rows
+
+# %% ../nbs/12_bench.ipynb #683ab882
 def _md(r):
     sp = r["unet_image_steps_per_s"]
     bss = sorted({int(k.split("/bs")[1]) for k in sp})
@@ -117,11 +168,30 @@ Folding BatchNorm into the convolutions is {r['fold_speedup']:.2f}x the eager UN
 {q}
 
 Real-vs-real floor (train[:10k] vs test 10k): **{r['fid_floor']:.2f}**.
-""" + (_student_md(r) if "student" in r else "")
+""" + (_student_md(r) if "student" in r else "") + (_ablation_md(r["ablations"]) if r.get("ablations") else "")
+
+_HOOK_TITLES = dict(include="Include hook (`include_samples`): toward the mean feature of the targets",
+                    exclude="Exclude hook (`exclude_samples`): away from the targets")
+
+def _sweep_md(hook, rows, s, png):
+    t = "\n".join(f"| {w['strength']:.2f} | {w['class_rate']:.1%} | {w['median_target_rank']:.0f} | {w['mean_confidence']:.3f} | "
+                  f"{w['confident_share']:.1%} | {w['classifier_fid']:.1f} |" for w in rows)
+    return f"""
+### {_HOOK_TITLES.get(hook, hook)}
+
+Targets: {len(s['targets'])} training images of digit {rows[0]['target_class']}; {s['n_sweep']} samples per strength (same noise),
+ranks among the first {s['bank_n']:,} training images' encoder features.
+
+| strength | share classified as the targets' digit | median rank of a target among neighbours | mean confidence | share p > 0.9 | classifier-FID |
+|---|---|---|---|---|---|
+{t}
+
+![{hook} sweep]({png})
+"""
 
 def _student_md(r):
     s = r["student"]
-    sweep = "\n".join(f"| {w['strength']:.2f} | {w['class_rate']:.1%} | {w['median_target_rank']:.0f} | {w['mean_confidence']:.3f} |" for w in s["include_sweep"])
+    sweeps = "".join(_sweep_md(h, rows, s, r.get("plots", {}).get(h, "")) for h, rows in s["sweeps"].items())
     return f"""
 ## The one-step student (`{r['student_checkpoint']}`)
 
@@ -133,16 +203,26 @@ def _student_md(r):
 | PSNR vs teacher | {s['psnr_vs_teacher']:.2f} dB |
 | classifier label agreement with the teacher | {s['label_agreement']:.1%} |
 
-### Include hook: toward five training images of digit {s['include_sweep'][0]['target_class']} (100 samples)
+## Controllable synthesis, per hook
+{sweeps}"""
 
-| strength | share classified as target digit | median rank of a target among neighbours | mean confidence |
-|---|---|---|---|
-{sweep}
+def _ablation_md(rows):
+    t = "\n".join(f"| {w['variant']} | {w['n_pairs']} | {w['epochs']} | {w['val_loss']:.4f} | {w['mse_vs_teacher_dpm']:.4f} | "
+                  f"{w['psnr_vs_teacher_dpm']:.2f} | {w['label_agreement']:.1%} | {w['confident_share']:.1%} | {w['classifier_fid']:.1f} | {w['wall_s']:.0f} s |"
+                  for w in rows)
+    return f"""
+## Ablations (one small student each, scored on the same held-out noise)
+
+| variant | pairs | epochs | val MSE (own pairs) | MSE vs teacher DPM-20 | PSNR | label agreement | share p > 0.9 | classifier-FID | wall time |
+|---|---|---|---|---|---|---|---|---|---|
+{t}
 """
 
 def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 100, 200), reps:int=5, batch_size:int=50,
               samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md", speed_batch:int=50,
               student=None, # a trained direct decoder checkpoint (`best_model.pt`) to measure too
+              ablation_pairs:int=0, ablation_ancestral_pairs:int|None=None, ablation_epochs:int=5, # 0: no ablations
+              ablation_dir="runs/ablations", # the ablation students' working folder (resumable)
              ):
     "Run the benchmark and write the JSON and markdown files."
     teacher = load_ddpm(ckpt) if ckpt else bundled_teacher()
@@ -174,6 +254,14 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
     if student_model is not None:
         r["student_checkpoint"] = str(student)
         r["student"] = student_report(student_model, teacher, real, clf, n=n_fid)
+        from ddkit.control import plot_sweep
+        import matplotlib.pyplot as plt
+        r["plots"] = {}
+        for h, rows in r["student"]["sweeps"].items():
+            png = Path(output).parent/f"control_{h}.png"
+            plt.close(plot_sweep(rows, png)); r["plots"][h] = os.path.relpath(png, Path(markdown).parent)
+    if ablation_pairs:
+        r["ablations"] = ablation_study(ablation_dir, ckpt, ablation_pairs, ablation_ancestral_pairs, ablation_epochs, clf=clf, real=real)
     write_json(output, r)
     atomic_write(markdown, lambda tmp: Path(tmp).write_text(_md(r)))
     return r
@@ -188,7 +276,11 @@ def main(argv=None):
     p.add_argument("--markdown", default="BENCHMARKS.md")
     p.add_argument("--student", default=None, help="trained direct decoder (best_model.pt) to measure as well")
     p.add_argument("--speed_batch", type=int, default=50, help="batch of the one-step vs samplers speed table")
+    p.add_argument("--ablation_pairs", type=int, default=0, help="train the ablation students on this many pairs each (0: skip)")
+    p.add_argument("--ablation_ancestral_pairs", type=int, default=None, help="pairs of the ancestral-pairs student (default: --ablation_pairs)")
+    p.add_argument("--ablation_epochs", type=int, default=5)
     a = p.parse_args(argv)
     limit_threads()
-    run_bench(a.ckpt, a.n_fid, a.n_ancestral, reps=a.reps, output=a.output, markdown=a.markdown, student=a.student, speed_batch=a.speed_batch)
+    run_bench(a.ckpt, a.n_fid, a.n_ancestral, reps=a.reps, output=a.output, markdown=a.markdown, student=a.student, speed_batch=a.speed_batch,
+              ablation_pairs=a.ablation_pairs, ablation_ancestral_pairs=a.ablation_ancestral_pairs, ablation_epochs=a.ablation_epochs)
     print(Path(a.markdown).read_text())
