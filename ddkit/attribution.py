@@ -12,13 +12,13 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, load_file
 from .core import DDKitError, atomic_write, write_json, read_json
-from .data import mnist_tensors, to_model_range
+from .data import mnist_tensors, to_model_range, data_root
 from .ddpm import teacher_checksum
 from .direct import DirectEncoder
 
 # %% auto #0
-__all__ = ['SPACES', 'encode_images', 'feature_bank', 'cosine_attribution', 'query_features', 'bank_in_space', 'compare_spaces',
-           'plot_gallery', 'nn_distances', 'memorisation_report']
+__all__ = ['SPACES', 'encode_images', 'feature_bank', 'bank_cache_path', 'cached_feature_bank', 'cosine_attribution',
+           'query_features', 'bank_in_space', 'compare_spaces', 'plot_gallery', 'nn_distances', 'memorisation_report']
 
 # %% ../nbs/13_attribution.ipynb #ff2964e9
 @torch.inference_mode()
@@ -52,6 +52,16 @@ def feature_bank(teacher, # the teacher whose encoder defines the space
     return feats, ys
 
 # %% ../nbs/13_attribution.ipynb #09ce5585
+def bank_cache_path(teacher, n:int|None=None, root=None) -> Path:
+    "Where `cached_feature_bank` keeps the bank of `teacher` (first `n` training images, default all)."
+    return data_root(root)/"banks"/f"bank_{teacher_checksum(teacher)[:12]}_{n or 'all'}.safetensors"
+
+def cached_feature_bank(teacher, n:int|None=None, root=None, progress:bool=True):
+    "`feature_bank` cached under the data root, one file per teacher."
+    p = bank_cache_path(teacher, n, root); p.parent.mkdir(parents=True, exist_ok=True)
+    return feature_bank(teacher, p, n, progress=progress)
+
+# %% ../nbs/13_attribution.ipynb #c54eb73e
 def cosine_attribution(queries, # [Q, ...] features of the generated samples
                        bank, # [N, ...] features of the training images
                        k:int=8, chunk:int=20_000):
@@ -68,7 +78,7 @@ def cosine_attribution(queries, # [Q, ...] features of the generated samples
             best_s, best_i = s, torch.cat([best_i, i], 1).gather(1, j)
     return best_s, best_i
 
-# %% ../nbs/13_attribution.ipynb #dfb6f586
+# %% ../nbs/13_attribution.ipynb #e7fc15e4
 SPACES = ("noise", "reencoded", "pixel", "classifier")
 
 def query_features(space:str, encoder:DirectEncoder, noise=None, images=None, clf=None):
@@ -90,7 +100,7 @@ def bank_in_space(space:str, feats=None, clf=None, n:int|None=None):
     from ddkit.metrics import classifier_features
     return torch.from_numpy(classifier_features(xs[:, None].float() / 255, clf)).float()
 
-# %% ../nbs/13_attribution.ipynb #e7fc15e4
+# %% ../nbs/13_attribution.ipynb #a7abe9c6
 def compare_spaces(images, # samples in [0,1] [Q,1,28,28]
                    encoder:DirectEncoder, feats, # encoder and its bank (first `len(feats)` training images)
                    clf=None, noise=None, # the samples' starting noise, for the `noise` space
@@ -108,7 +118,7 @@ def compare_spaces(images, # samples in [0,1] [Q,1,28,28]
         res[sp] = dict(label_agreement=(ys[idx] == pred[:, None]).float().mean().item(), top1_cosine=s[:, 0].mean().item())
     return res
 
-# %% ../nbs/13_attribution.ipynb #26363f80
+# %% ../nbs/13_attribution.ipynb #b4a496b9
 def plot_gallery(images, # generated samples [Q,1,28,28] in [0,1]
                  scores, indices, # from `cosine_attribution`
                  labels=None, # training labels [N]
@@ -129,7 +139,7 @@ def plot_gallery(images, # generated samples [Q,1,28,28] in [0,1]
     if path: atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
     return fig
 
-# %% ../nbs/13_attribution.ipynb #b4a496b9
+# %% ../nbs/13_attribution.ipynb #1dfd4daf
 def nn_distances(queries, # [Q, D] (flattened) in the chosen space
                  bank, # [N, D]
                  chunk:int=10_000):

@@ -11,10 +11,12 @@ import ipywidgets as W
 from torchvision.utils import make_grid
 from .ddpm import noise_from_seeds
 from .hooks import Amplify, Bias, Channels
-from .attribution import cosine_attribution
+from .attribution import cosine_attribution, encode_images
+from .data import mnist_tensors
 
 # %% auto #0
-__all__ = ['png_grid', 'HookExplorer', 'hook_explorer', 'AttributionExplorer', 'FeatureSpaceExplorer']
+__all__ = ['png_grid', 'HookExplorer', 'bundled_models', 'hook_explorer', 'AttributionExplorer', 'FeatureSpaceExplorer',
+           'attribution_explorer', 'feature_space_explorer']
 
 # %% ../nbs/15_explorers.ipynb #207844fc
 def png_grid(images, nrow:int=8, scale:int=3) -> bytes:
@@ -75,9 +77,22 @@ class HookExplorer:
     def _changed(self, change): self.render()
     def _ipython_display_(self): from IPython.display import display; display(self.widget)
 
-def hook_explorer(model, **kwargs) -> HookExplorer:
-    "Show a `HookExplorer` for a `DirectDiffusion` model."
-    return HookExplorer(model, **kwargs)
+def bundled_models(teacher=None, model=None):
+    "(teacher, student): the bundled ones where not given."
+    from ddkit.ddpm import bundled_teacher
+    from ddkit.train_direct import bundled_student
+    teacher = teacher if teacher is not None else bundled_teacher()
+    return teacher, (model if model is not None else bundled_student(teacher))
+
+def hook_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
+                  n:int=16, # samples shown
+                  pca="auto", # fitted PCA for the "pc direction" hook; "auto": fit on `pca_n` training images' features
+                  pca_n:int=2000, seed:int=0) -> HookExplorer:
+    "A `HookExplorer` in one call (default: the bundled student)."
+    from ddkit.feature_space import fit_pca
+    if model is None: model = bundled_models()[1]
+    if isinstance(pca, str): pca = fit_pca(encode_images(model.encoder, mnist_tensors(train=True)[0][:pca_n], progress=False), 20)
+    return HookExplorer(model, n=n, pca=pca, seed=seed)
 
 # %% ../nbs/15_explorers.ipynb #dd1c98a1
 class AttributionExplorer:
@@ -132,3 +147,35 @@ class FeatureSpaceExplorer:
         self.image.value = png_grid(self.images[i:i + 1], nrow=1, scale=6)
 
     def _ipython_display_(self): from IPython.display import display; display(self.widget)
+
+# %% ../nbs/15_explorers.ipynb #d3d00c57
+@torch.no_grad()
+def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
+                         teacher=None, # its teacher (default: bundled); its encoder features are cached per teacher
+                         n:int=32, # generated samples to pick from
+                         k:int=8, # training images shown per sample
+                         bank_n:int|None=None, # first `bank_n` training images (default: all 60k)
+                         seed:int=0, clf=None) -> AttributionExplorer:
+    "An `AttributionExplorer` over `n` one-step samples and the four feature spaces, in one call."
+    from ddkit.attribution import cached_feature_bank, query_features, bank_in_space, SPACES
+    from ddkit.metrics import load_classifier
+    teacher, model = bundled_models(teacher, model)
+    clf = clf or load_classifier()
+    feats, labels = cached_feature_bank(teacher, bank_n)
+    z = noise_from_seeds(range(seed, seed + n)); imgs = model(z)
+    queries = {sp: query_features(sp, model.encoder, z, imgs, clf) for sp in SPACES}
+    banks = {sp: bank_in_space(sp, feats, clf, bank_n) for sp in SPACES}
+    xs, _ = mnist_tensors(train=True)
+    return AttributionExplorer(imgs, queries, banks, xs[:len(feats)], labels, k=k)
+
+@torch.no_grad()
+def feature_space_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
+                           n:int=2000, # training images in the scatter
+                           seed:int=0) -> FeatureSpaceExplorer:
+    "A `FeatureSpaceExplorer`: PCA of `n` training images' bottleneck features, coloured by label, in one call."
+    from ddkit.feature_space import fit_pca
+    if model is None: model = bundled_models()[1]
+    xs, ys = mnist_tensors(train=True)
+    f = encode_images(model.encoder, xs[:n], progress=False)
+    coords = fit_pca(f, 2, seed).transform(f.flatten(1).numpy())
+    return FeatureSpaceExplorer(coords, xs[:n, None].float() / 255, ys[:n].numpy())
