@@ -64,7 +64,9 @@ def plot_sweep(rows, path=None):
     s = [r["strength"] for r in rows]
     fig, axs = plt.subplots(1, 3, figsize=(11, 3))
     axs[0].plot(s, [r["class_rate"] for r in rows], "o-"); axs[0].set_ylabel(f"share classified '{rows[0]['target_class']}'")
-    axs[1].plot(s, [r["median_target_rank"] for r in rows], "o-"); axs[1].set_ylabel("median rank of target"); axs[1].set_yscale("symlog")
+    rk = [r["median_target_rank"] for r in rows]
+    axs[1].plot(s, rk, "o-"); axs[1].set_ylabel("median rank of target")
+    if max(rk) > 10 * (min(rk) + 1): axs[1].set_yscale("symlog")  # log only when ranks span decades (else no tick labels)
     axs[2].plot(s, [r["mean_confidence"] for r in rows], "o-"); axs[2].set_ylabel("mean classifier confidence")
     for a in axs: a.set_xlabel(f"{rows[0]['mode']} strength")
     fig.suptitle(f"{rows[0]['mode']} training samples of class {rows[0]['target_class']}"); fig.tight_layout()

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import torch
 
 # %% auto #0
-__all__ = ['Amplify', 'dampen', 'Bias', 'Toward', 'Away', 'Channels', 'include_samples', 'exclude_samples', 'Compose', 'compose']
+__all__ = ['Amplify', 'dampen', 'Bias', 'Toward', 'Away', 'Channels', 'include_samples', 'exclude_samples', 'Compose', 'compose',
+           'plot_hooks']
 
 # %% ../nbs/09_hooks.ipynb #1065d480
 @dataclass
@@ -36,10 +37,12 @@ class Toward:
 
 @dataclass
 class Away:
-    "Exclusion: move features away from each of several feature maps, `f + strength * (f - excluded)`."
+    "Exclusion: move features away from several feature maps; `mode` 'sequential' (the seed's loop) or 'mean'."
     excluded: list
     strength: float = 0.5
+    mode: str = "sequential" # the seed's loop compounds: k maps scale features by about (1+strength)**k
     def __call__(self, f):
+        if self.mode == "mean": return f + self.strength * (f - torch.stack([e.to(f) for e in self.excluded]).mean(0))
         for e in self.excluded: f = f + self.strength * (f - e.to(f))
         return f
 
@@ -59,9 +62,13 @@ def include_samples(bank, # feature bank [N,C,7,7] (see `ddkit.attribution.featu
     "Push toward the mean feature of chosen training samples (the seed's include hook)."
     return Toward(bank[list(indices)].float().mean(0), strength)
 
-def exclude_samples(bank, indices, strength:float=0.3) -> Away:
-    "Push away from each of the chosen training samples' features."
-    return Away([bank[i].float() for i in indices], strength)
+def exclude_samples(bank, # feature bank [N,C,7,7]
+                    indices, # training indices to exclude
+                    strength:float=0.3,
+                    mode:str="mean", # 'mean': one step away from their mean; 'sequential': the seed's compounding loop
+                   ) -> Away:
+    "Push away from the chosen training samples' features."
+    return Away([bank[i].float() for i in indices], strength, mode)
 
 @dataclass
 class Compose:
@@ -74,3 +81,23 @@ class Compose:
 def compose(*hooks) -> Compose:
     "Chain hooks left to right."
     return Compose(list(hooks))
+
+# %% ../nbs/09_hooks.ipynb #c2f07460
+@torch.no_grad()
+def plot_hooks(model, # a `DirectDiffusion`
+               hooks:dict, # row name -> bottleneck hook, dict of hooks at named points, or None
+               n:int=8, seed:int=0, path=None, # PNG to write too
+              ):
+    "One row of samples per hook, same noise in every row."
+    import matplotlib.pyplot as plt
+    from ddkit.ddpm import noise_from_seeds
+    from ddkit.core import atomic_write
+    z = noise_from_seeds(range(seed, seed + n))
+    fig, axs = plt.subplots(len(hooks), 1, figsize=(n * 0.9, len(hooks) * 1.05), squeeze=False)
+    for ax, (name, h) in zip(axs[:, 0], hooks.items()):
+        x = model(z, hooks=h) if isinstance(h, dict) else model(z, h)
+        ax.imshow(torch.cat(list(x[:, 0]), 1).cpu(), cmap="gray", vmin=0, vmax=1)
+        ax.set_xticks([]); ax.set_yticks([]); ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    fig.tight_layout()
+    if path: atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    return fig
