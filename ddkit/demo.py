@@ -48,7 +48,7 @@ Timings: pairs {m['pairs_s']:.0f} s, training {m['train_s']:.0f} s, grids {m['gr
 """
 
 def run_demo(output_dir="demo_outputs", # everything goes here
-             n_pairs:int=2000, sampler:str="dpm", steps:int=20, epochs:int=5, batch_size:int=64, lr:float=1e-3,
+             n_pairs:int=2000, sampler:str="dpm", steps:int=20, epochs:int=4, batch_size:int=64, lr:float=1e-3,
              seed:int=0, ckpt=None, # teacher checkpoint (default: bundled)
              n_real:int=1000, progress:bool=True):
     "Run the whole pipeline and write `report.md`, `metrics.json` and the grids."
@@ -100,7 +100,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog="ddkit-demo", description="Run ddkit's whole pipeline on the bundled teacher.")
     p.add_argument("--output_dir", default="demo_outputs"); p.add_argument("--n_pairs", type=int, default=2000)
     p.add_argument("--sampler", default="dpm", choices=["ancestral", "ddim", "dpm"]); p.add_argument("--steps", type=int, default=20)
-    p.add_argument("--epochs", type=int, default=5); p.add_argument("--seed", type=int, default=0); p.add_argument("--ckpt", default=None)
+    p.add_argument("--epochs", type=int, default=4); p.add_argument("--seed", type=int, default=0); p.add_argument("--ckpt", default=None)
     a = p.parse_args(argv)
     limit_threads()
     run_demo(a.output_dir, a.n_pairs, a.sampler, a.steps, a.epochs, seed=a.seed, ckpt=a.ckpt)
