@@ -75,3 +75,15 @@ def test_train_kill9_then_resume_matches_uninterrupted(tmp_path):
     for k, v in ca["model_ema"].items(): assert torch.equal(v, cb["model_ema"][k]), k
     log = lambda d: [r.split(",")[:4] for r in (d/"loss_log.csv").read_text().splitlines()]
     assert log(a) == log(b)  # step, epoch, loss, lr: the resumed log is the uninterrupted one
+
+def test_export_student_errors(tmp_path):
+    assert_one_line_error(run("ddkit-export-student", "--decoder_ckpt", tmp_path/"nope.pt"), "no such file")
+    assert_one_line_error(run("ddkit-export-student", "--decoder_ckpt", CKPT), "not a direct-decoder checkpoint")
+
+def test_eval_teacher_scores_and_writes(tmp_path):
+    out = tmp_path/"q.json"
+    r = run("ddkit-eval-teacher", "--ckpt", CKPT, "--n", 6, "--steps", 2, "--batch_size", 3, "--output", out)
+    assert r.returncode == 0, r.stderr
+    q = json.loads(out.read_text())
+    assert q["n"] == 6 and q["meets_bar"] is False and abs(sum(q["class_share"]) - 1) < 1e-6 and out.with_suffix(".png").exists()
+    assert_one_line_error(run("ddkit-eval-teacher", "--ckpt", tmp_path/"nope.pt"), "no such file")
