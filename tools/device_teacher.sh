@@ -19,7 +19,7 @@ cli() { python3 -c "import sys; from $1 import $2 as m; sys.argv[0] = '$3'; m()"
 timeout -s TERM -k 60 "$BUDGET" bash -c "$(declare -f cli); cli ddkit.train_ddpm main ddkit-train-ddpm --preset gpu --output_dir $RUN --ckpt_every 1000 --keep 1 $EXTRA" 2>&1 | tr '\r' '\n' | grep -v 'train-ddpm:' | tail -20
 tail -2 "$RUN/loss_log.csv"
 cli ddkit.train_ddpm export_main ddkit-export-teacher --ckpt "$RUN" --output "$OUT/teacher.safetensors"
-cli ddkit.metrics eval_teacher_main ddkit-eval-teacher --ckpt "$OUT/teacher.safetensors" --n ${EVAL_N:-1000} --batch_size 500 --output "$OUT/teacher_quality.json"
+cli ddkit.metrics eval_teacher_main ddkit-eval-teacher --ckpt "$OUT/teacher.safetensors" --n ${EVAL_N:-1000} --batch_size 500 --device auto --output "$OUT/teacher_quality.json"
 cp "$RUN/loss_log.csv" "$RUN/loss_curve.png" "$OUT/" 2>/dev/null
 CK=$(ls "$RUN"/steps_*.pt | tail -1); echo "checkpoint: $CK"
 split -b 15M "$CK" "$OUT/$(basename "$CK").part."
