@@ -9,7 +9,7 @@ import numpy as np
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
-from .core import cli_errors, atomic_write, write_json, limit_threads
+from .core import cli_errors, atomic_write, write_json, limit_threads, default_device
 from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, sample, teacher_checksum, DEFAULT_STEPS
 from .unet import fold_batchnorm
@@ -101,29 +101,32 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
                    ckpt=None, # teacher checkpoint (default: bundled)
                    n_pairs:int=2000, n_ancestral_pairs:int|None=None, # pairs per student (ancestral: default `n_pairs`)
                    epochs:int=5, batch_size:int=64, lr:float=1e-3, n_eval:int=500, seed:int=0, variants=None,
-                   clf=None, real=None, progress:bool=True) -> list:
+                   clf=None, real=None, progress:bool=True,
+                   device=None, # where the teacher samples and the students train (default: cuda, mps, else cpu)
+                   pair_batch:int=50) -> list:
     "Train one student per ablation and score it on held-out noise; one row per variant."
     from ddkit.pairs import generate_pairs
     from ddkit.train_direct import direct_parser, train_direct, load_direct
     out = Path(out_dir); clf = clf or load_classifier()
-    teacher = load_ddpm(ckpt) if ckpt else bundled_teacher()
-    z = noise_from_seeds(range(seed + 4_000_000, seed + 4_000_000 + n_eval))
-    ref = torch.cat([sample_from_noise(teacher, z[i:i + 50], "dpm", 20) for i in range(0, n_eval, 50)])
+    dev = default_device(device)
+    teacher = (load_ddpm(ckpt) if ckpt else bundled_teacher()).to(dev)
+    z = noise_from_seeds(range(seed + 4_000_000, seed + 4_000_000 + n_eval)).to(dev)
+    ref = torch.cat([sample_from_noise(teacher, z[i:i + pair_batch], "dpm", 20).cpu() for i in range(0, n_eval, pair_batch)])
     rows = []
     for name, v in (variants or ABLATIONS).items():
         n = (n_ancestral_pairs or n_pairs) if v["sampler"] == "ancestral" else n_pairs
         pairs = out/f"pairs_{v['sampler']}_{n}"
         t0 = time.time()
-        generate_pairs(teacher, pairs, n, 50, v["sampler"], None, seed, teacher_name=str(ckpt or "bundled"), progress=progress)
+        generate_pairs(teacher, pairs, n, pair_batch, v["sampler"], None, seed, teacher_name=str(ckpt or "bundled"), progress=progress)
         run = out/("student_" + "".join(c if c.isalnum() else "_" for c in name))
         flags = (["--ddpm_ckpt", str(ckpt)] if ckpt else []) + [
             "--data_path", str(pairs), "--output_dir", str(run), "--epochs", str(epochs), "--batch_size", str(batch_size),
-            "--lr", str(lr), "--seed", str(seed), "--ema_decay", "0.99", "--resume"]
+            "--lr", str(lr), "--seed", str(seed), "--ema_decay", "0.99", "--resume", "--device", str(dev)]
         if v.get("encoder_t") == "last": flags += ["--encoder_t", str(teacher.timesteps - 1)]
         if v.get("random_init"): flags += ["--random_init"]
         train_direct(direct_parser().parse_args(flags))
-        student = load_direct(teacher, run/"best_model.pt")
-        with torch.no_grad(): x = torch.cat([student(z[i:i + 250]) for i in range(0, n_eval, 250)])
+        student = load_direct(teacher, run/"best_model.pt", dev)
+        with torch.no_grad(): x = torch.cat([student(z[i:i + 250]).cpu() for i in range(0, n_eval, 250)])
         st = sample_stats(x, clf)
         mse = ((x - ref) ** 2).mean().item()
         val = min(float(r["val_loss_ema"]) for r in csv.DictReader(open(run/"loss_log.csv")))

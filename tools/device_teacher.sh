@@ -7,15 +7,10 @@
 # loss_curve.png and the full resume checkpoint in 15 MB parts (`cat steps_N.pt.part.* > steps_N.pt` joins them;
 # the device tool brings back files of at most 16 MB). A later call carries that checkpoint back with RESUME=1.
 set -uo pipefail
-OUT=${OUT:-/tmp/ddkit-out}; RUN=${RUN:-runs/teacher-gpu}; BUDGET=${BUDGET:-420}
-mkdir -p "$OUT" "$RUN"
-python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-export PYTHONPATH=$PWD:/tmp/site PYTHONUNBUFFERED=1 DDKIT_OFFLINE=1 DDKIT_DATA=/tmp/ddkit-data DDKIT_THREADS=${DDKIT_THREADS:-8}
-mkdir -p $DDKIT_DATA/MNIST/raw
-for f in .devdata/*.gz; do gunzip -c "$f" > "$DDKIT_DATA/MNIST/raw/$(basename "$f" .gz)"; done
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
+RUN=${RUN:-runs/teacher-gpu}; BUDGET=${BUDGET:-420}
+source tools/device_env.sh
+mkdir -p "$RUN"
 EXTRA=${EXTRA:-}; [ "${RESUME:-0}" = 1 ] && EXTRA="$EXTRA --resume"
-cli() { python3 -c "import sys; from $1 import $2 as m; sys.argv[0] = '$3'; m()" "${@:4}"; }
 timeout -s TERM -k 60 "$BUDGET" bash -c "$(declare -f cli); cli ddkit.train_ddpm main ddkit-train-ddpm --preset gpu --output_dir $RUN --ckpt_every 1000 --keep 1 $EXTRA" 2>&1 | tr '\r' '\n' | grep -v 'train-ddpm:' | tail -20
 tail -2 "$RUN/loss_log.csv"
 cli ddkit.train_ddpm export_main ddkit-export-teacher --ckpt "$RUN" --output "$OUT/teacher.safetensors"
