@@ -4,7 +4,8 @@
 # The seed recipe for the student: 60,000 DDIM-50 pairs of $TEACHER, then ddkit-train-direct with the original flags
 # (--lr 1e-4 --batch_size 128 --epochs 50) for at most $BUDGET seconds (resumable with RESUME=1 in a later call,
 # carrying runs/student-gpu), the EMA decoder exported; with ABLATIONS=N also the ablation students on N pairs each.
-# Leaves in $OUT: student.safetensors, loss_log.csv, loss_curve.png, the last samples grid, ablations.json.
+# Leaves in $OUT: student.safetensors, loss_log.csv, loss_curve.png, the last samples grid, the newest epoch checkpoint
+# (resume state), ablations.json. The pairs are regenerated on resume (deterministic; they are too large to bring back).
 set -uo pipefail
 TEACHER=${TEACHER:-ddkit/assets/teacher.safetensors}; RUN=${RUN:-runs/student-gpu}; BUDGET=${BUDGET:-360}
 PAIRS=${PAIRS:-60000}; EPOCHS=${EPOCHS:-50}
@@ -17,6 +18,7 @@ timeout -s TERM -k 30 "$BUDGET" bash -c "$(declare -f cli); cli ddkit.train_dire
 cli ddkit.train_direct export_student_main ddkit-export-student --decoder_ckpt "$RUN/train/best_model.pt" --output "$OUT/student.safetensors"
 cp "$RUN/train/loss_log.csv" "$RUN/train/loss_curve.png" "$OUT/" 2>/dev/null
 cp "$(ls "$RUN"/train/samples_epoch_*.png | tail -1)" "$OUT/student_samples.png" 2>/dev/null
+cp "$(ls "$RUN"/train/ckpt_epoch_*.pt | tail -1)" "$OUT/" 2>/dev/null  # to resume: put it in $RUN/train and carry $RUN/train
 if [ "${ABLATIONS:-0}" != 0 ]; then
   python3 -c "
 import json, sys; from ddkit.bench import ablation_study; from ddkit.data import mnist_tensors
