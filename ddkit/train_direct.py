@@ -62,7 +62,8 @@ def _read_student(p):
     if not isinstance(ck, dict) or "decoder_ema" not in ck:
         raise DDKitError(f"{p}: not a direct-decoder checkpoint (no 'decoder_ema'): pass a file written by ddkit-train-direct")
     sd = {k[len("module."):]: v for k, v in ck["decoder_ema"].items() if k.startswith("module.")}
-    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"))
+    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"),
+                    epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")), args=ck.get("args", {}))
 
 def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
                 decoder_ckpt, # `best_model.pt`, `ckpt_epoch_XXX.pt` or an exported student `.safetensors`
@@ -186,10 +187,9 @@ def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` writte
     p = Path(decoder_ckpt)
     if not p.exists(): raise DDKitError(f"{p}: no such file: pass the best_model.pt written by ddkit-train-direct")
     sd, md = _read_student(p)
-    ck = torch.load(p, map_location="cpu", weights_only=True)
     meta = dict(kind="ddkit-direct-decoder", teacher_sha256=str(md["teacher_sha256"]), encoder_t=str(md["encoder_t"]),
-                epoch=str(ck.get("epoch")), val_loss=f"{ck.get('val_loss', float('nan')):.6g}", source=p.name,
-                args=json.dumps(ck.get("args", {}), sort_keys=True))
+                epoch=str(md.get("epoch")), val_loss=f"{md.get('val_loss', float('nan')):.6g}", source=p.name,
+                args=json.dumps(md.get("args", {}), sort_keys=True))
     atomic_write(output, lambda tmp: save_file({k: v.contiguous() for k, v in sd.items()}, tmp, metadata=meta))
     return meta
 
