@@ -38,16 +38,24 @@ check-sync: $(STAMP)
 	test -z "$$(git status --porcelain -- nbs ddkit)" || (git status --short -- nbs ddkit; echo "error: notebooks not clean or ddkit/ not in sync with nbs/: run 'make clean-nbs export' and commit" && exit 1)
 	$(BIN)/python tools/make_readme.py --check
 
-# The bundled teacher's training: resumable across sessions (its state lives in runs/teacher-cpu)
+# The bundled teacher's training, resumable across sessions; each phase keeps its state in its own folder.
+# Phase 1 (runs/teacher-cpu): the cpu preset's 10 epochs from scratch (OneCycle, lr 1e-3, ends at step 9,380).
+# Phase 2 (runs/teacher-cpu-2): 10 more epochs from phase 1's final weights, a fresh OneCycle at lr 5e-4.
+# Each epoch end scores 200 DDIM-50 samples with the evaluation classifier (quality_log.csv in the phase's folder).
+TEACHER_ARGS = --preset cpu --ckpt_every 100 --keep 2 --eval_n 200 --resume
 teacher: $(STAMP)
-	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-ddpm --preset cpu --output_dir runs/teacher-cpu --ckpt_every 100 --keep 2 --resume
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-ddpm $(TEACHER_ARGS) --output_dir runs/teacher-cpu
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-ddpm $(TEACHER_ARGS) --output_dir runs/teacher-cpu-2 \
+		--ckpt runs/teacher-cpu/steps_00009380.pt --lr 5e-4
 
-# Ship the newest EMA weights, their score on 1,000 DDIM-50 samples (the quality bar), a sample grid and the loss curve
+# Ship the newest EMA weights (of the latest phase), their score on 1,000 DDIM-50 samples (the quality bar), a sample
+# grid and the loss curve
+TEACHER_RUN ?= $(if $(wildcard runs/teacher-cpu-2/steps_*.pt),runs/teacher-cpu-2,runs/teacher-cpu)
 bundle-teacher: $(STAMP)
-	$(BIN)/ddkit-export-teacher --ckpt runs/teacher-cpu --output ddkit/assets/teacher.safetensors
+	$(BIN)/ddkit-export-teacher --ckpt $(TEACHER_RUN) --output ddkit/assets/teacher.safetensors
 	$(BIN)/ddkit-eval-teacher --n 1000 --output ddkit/assets/teacher_quality.json
 	$(BIN)/ddkit-sample --sampler ddim --steps 50 --n_samples 64 --seed 0 --output ddkit/assets/teacher_samples.png
-	cp runs/teacher-cpu/loss_curve.png ddkit/assets/teacher_loss_curve.png
+	cp $(TEACHER_RUN)/loss_curve.png ddkit/assets/teacher_loss_curve.png
 
 # The bundled student: pairs from the bundled teacher (DPM-Solver++-20, deterministic), then the decoder; both steps
 # resume where they stopped (rerun `make student`), so the job can span sessions. Its state lives in runs/student-cpu.

@@ -13,11 +13,11 @@ from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from .core import DDKitError, cli_errors, atomic_torch_save, atomic_write, write_json, default_device, limit_threads, seed_everything
 from .data import mnist_tensors, to_model_range
-from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
+from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
 
 # %% auto #0
-__all__ = ['PRESETS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'checkpoints', 'make_ema', 'train_ddpm', 'main',
-           'export_teacher', 'export_main']
+__all__ = ['PRESETS', 'QUALITY_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'checkpoints', 'make_ema',
+           'train_ddpm', 'main', 'export_teacher', 'export_main']
 
 # %% ../nbs/04_train_ddpm.ipynb #6ddde489
 PRESETS = {
@@ -55,6 +55,7 @@ def train_parser():
     p.add_argument("--n_train", type=int, default=None, help="use only the first N training images (tests)")
     p.add_argument("--device", type=str, default=None)
     p.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast of the forward pass (GPU; weights stay float32)")
+    p.add_argument("--eval_n", type=int, default=0, help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier (quality_log.csv)")
     return p
 
 def parse_train_args(argv=None):
@@ -99,6 +100,30 @@ def _save_grid(model_ema, args, path, device):
     imgs = sample_from_noise(model_ema.module, noise.to(device), args.sampler, args.sample_steps,
                              generator=torch.Generator().manual_seed(args.seed), eps_model=net)
     atomic_write(path, lambda tmp: save_image(imgs.cpu(), tmp, nrow=int(math.sqrt(args.n_samples)), format="png"))
+
+QUALITY_FIELDS = ["step", "epoch", "n", "sampler", "steps", "confident_share", "mean_confidence", "fid_vs_test",
+                  "min_class_share", "max_class_share", "meets_bar", "eval_s"]
+
+def _score_epoch(model_ema, args, step, epoch, path):
+    "Score `args.eval_n` samples (the grid's sampler, seeds 0..n-1 as `ddkit-eval-teacher`) and rewrite `quality_log.csv`."
+    from ddkit.metrics import load_classifier, sample_stats, meets_quality_bar, classifier_fid  # metrics is not needed to train
+    t0 = time.time()
+    clf = load_classifier()
+    x = sample(model_ema.module, args.eval_n, args.sampler, args.sample_steps, seed=0, progress=False)
+    st = sample_stats(x, clf)
+    te, _ = mnist_tensors(train=False)
+    row = dict(step=step, epoch=epoch, n=args.eval_n, sampler=args.sampler, steps=args.sample_steps,
+               confident_share=f"{st['confident_share']:.4f}", mean_confidence=f"{st['mean_confidence']:.4f}",
+               fid_vs_test=f"{classifier_fid(x, te[:, None].float() / 255, clf):.2f}",
+               min_class_share=f"{min(st['class_share']):.4f}", max_class_share=f"{max(st['class_share']):.4f}",
+               meets_bar=meets_quality_bar(st), eval_s=f"{time.time() - t0:.1f}")
+    rows = [r for r in csv.DictReader(open(path))] if path.exists() else []
+    rows = [r for r in rows if int(r["step"]) < step] + [row]  # a resumed run may redo an epoch end
+    def _w(tmp):
+        with open(tmp, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=QUALITY_FIELDS); w.writeheader(); w.writerows(rows)
+    atomic_write(path, _w)
+    return row
 
 def _plot_loss(log_path, png_path):
     import matplotlib; matplotlib.use("Agg", force=False)
@@ -194,6 +219,7 @@ def train_ddpm(args) -> Path:
             end_of_epoch = step % spe == 0
             if step % args.ckpt_every == 0 or end_of_epoch or step == stop_at: save(step)
             if end_of_epoch: _save_grid(ema, args, out/f"samples_epoch_{epoch:03d}.png", device)
+            if end_of_epoch and args.eval_n: _score_epoch(ema, args, step, epoch, out/"quality_log.csv")
         if stopping["sig"] is not None: save(step); print(f"stopped by signal at step {step}; rerun with --resume", file=sys.stderr)
     finally:
         logf.close(); bar.close()
