@@ -220,7 +220,9 @@ def train_ddpm(args) -> Path:
             if step % args.ckpt_every == 0 or end_of_epoch or step == stop_at: save(step)
             if end_of_epoch: _save_grid(ema, args, out/f"samples_epoch_{epoch:03d}.png", device)
             if end_of_epoch and args.eval_n: _score_epoch(ema, args, step, epoch, out/"quality_log.csv")
-        if stopping["sig"] is not None: save(step); print(f"stopped by signal at step {step}; rerun with --resume", file=sys.stderr)
+        if stopping["sig"] is not None:
+            save(step); print(f"stopped by signal at step {step}; rerun with --resume", file=sys.stderr)
+            args.stopped_by = int(stopping["sig"])
     finally:
         logf.close(); bar.close()
         for s, h in old_handlers.items(): signal.signal(s, h)
@@ -228,8 +230,10 @@ def train_ddpm(args) -> Path:
 
 @cli_errors
 def main(argv=None):
-    "Console script `ddkit-train-ddpm`."
-    train_ddpm(parse_train_args(argv))
+    "Console script `ddkit-train-ddpm`; stopped by SIGINT/SIGTERM it checkpoints and exits 128+signal, so a chain (`make teacher`) stops too."
+    args = parse_train_args(argv)
+    train_ddpm(args)
+    if getattr(args, "stopped_by", None): sys.exit(128 + args.stopped_by)
 
 # %% ../nbs/04_train_ddpm.ipynb #565deb79
 def export_teacher(ckpt, # a `steps_XXXXXXXX.pt` checkpoint (original or ddkit format)

@@ -76,6 +76,22 @@ def test_train_kill9_then_resume_matches_uninterrupted(tmp_path):
     log = lambda d: [r.split(",")[:4] for r in (d/"loss_log.csv").read_text().splitlines()]
     assert log(a) == log(b)  # step, epoch, loss, lr: the resumed log is the uninterrupted one
 
+def test_train_sigterm_checkpoints_and_exits_nonzero(tmp_path):
+    "SIGTERM: a checkpoint at the step reached, exit status 143 (so `make teacher` stops), and `--resume` finishes."
+    common = ["--model_base_dim", 16, "--batch_size", 8, "--epochs", 4, "--n_train", 64, "--cpu", "--n_samples", 4,
+              "--sample_steps", 2, "--ckpt_every", 1000, "--output_dir", tmp_path]
+    p = subprocess.Popen([str(BIN/"ddkit-train-ddpm"), *map(str, common)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    t0 = time.time()
+    while not (tmp_path/"loss_log.csv").exists() or len((tmp_path/"loss_log.csv").read_text().splitlines()) < 3:
+        assert time.time() - t0 < 300 and p.poll() is None, "the run should still be going"
+        time.sleep(0.05)
+    p.send_signal(signal.SIGTERM); err = p.communicate()[1]
+    assert p.returncode == 128 + signal.SIGTERM and "stopped by signal" in err, (p.returncode, err[-2000:])
+    step = _final_ema(tmp_path)["step"]
+    assert 2 <= step < 32, step
+    assert run("ddkit-train-ddpm", *common, "--resume").returncode == 0
+    assert _final_ema(tmp_path)["step"] == 32
+
 def test_export_student_errors(tmp_path):
     assert_one_line_error(run("ddkit-export-student", "--decoder_ckpt", tmp_path/"nope.pt"), "no such file")
     assert_one_line_error(run("ddkit-export-student", "--decoder_ckpt", CKPT), "not a direct-decoder checkpoint")
