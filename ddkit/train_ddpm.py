@@ -123,7 +123,21 @@ def _score_epoch(model_ema, args, step, epoch, path):
         with open(tmp, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=QUALITY_FIELDS); w.writeheader(); w.writerows(rows)
     atomic_write(path, _w)
+    _plot_quality(path, path.with_name("quality_curve.png"))
     return row
+
+def _plot_quality(log_path, png_path):
+    "Share of confident samples and classifier-FID at each scored epoch end, against the bar."
+    import matplotlib; matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    rows = list(csv.DictReader(open(log_path)))
+    s = [int(r["step"]) for r in rows]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
+    a.plot(s, [float(r["confident_share"]) for r in rows], "o-"); a.axhline(0.9, ls="--", c="gray", label="bar")
+    a.set_ylim(0, 1); a.set_xlabel("step"); a.set_ylabel("share p > 0.9"); a.legend()
+    b.plot(s, [float(r["fid_vs_test"]) for r in rows], "o-"); b.set_yscale("log"); b.set_xlabel("step"); b.set_ylabel("classifier-FID")
+    fig.suptitle(f"{rows[-1]['n']} {rows[-1]['sampler']}-{rows[-1]['steps']} samples per point"); fig.tight_layout()
+    atomic_write(png_path, lambda tmp: fig.savefig(tmp, format="png", dpi=100)); plt.close(fig)
 
 def _plot_loss(log_path, png_path):
     import matplotlib; matplotlib.use("Agg", force=False)
