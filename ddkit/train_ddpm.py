@@ -13,7 +13,7 @@ from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from .core import DDKitError, cli_errors, atomic_torch_save, atomic_write, write_json, default_device, limit_threads, seed_everything
 from .data import mnist_tensors, to_model_range
-from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
+from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
 
 # %% auto #0
 __all__ = ['PRESETS', 'QUALITY_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'checkpoints', 'make_ema',
@@ -104,25 +104,27 @@ def _save_grid(model_ema, args, path, device):
 QUALITY_FIELDS = ["step", "epoch", "n", "sampler", "steps", "confident_share", "mean_confidence", "fid_vs_test",
                   "min_class_share", "max_class_share", "meets_bar", "eval_s"]
 
-def _score_epoch(model_ema, args, step, epoch, path):
-    "Score `args.eval_n` samples (the grid's sampler, seeds 0..n-1 as `ddkit-eval-teacher`) and rewrite `quality_log.csv`."
-    from ddkit.metrics import load_classifier, sample_stats, meets_quality_bar, classifier_fid  # metrics is not needed to train
-    t0 = time.time()
-    clf = load_classifier()
-    x = sample(model_ema.module, args.eval_n, args.sampler, args.sample_steps, seed=0, progress=False)
-    st = sample_stats(x, clf)
-    te, _ = mnist_tensors(train=False)
-    row = dict(step=step, epoch=epoch, n=args.eval_n, sampler=args.sampler, steps=args.sample_steps,
-               confident_share=f"{st['confident_share']:.4f}", mean_confidence=f"{st['mean_confidence']:.4f}",
-               fid_vs_test=f"{classifier_fid(x, te[:, None].float() / 255, clf):.2f}",
-               min_class_share=f"{min(st['class_share']):.4f}", max_class_share=f"{max(st['class_share']):.4f}",
-               meets_bar=meets_quality_bar(st), eval_s=f"{time.time() - t0:.1f}")
-    rows = [r for r in csv.DictReader(open(path))] if path.exists() else []
-    rows = [r for r in rows if int(r["step"]) < step] + [row]  # a resumed run may redo an epoch end
+def _write_csv(path, fields, rows):
+    "Rewrite a CSV log atomically."
     def _w(tmp):
         with open(tmp, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=QUALITY_FIELDS); w.writeheader(); w.writerows(rows)
+            w = csv.DictWriter(f, fieldnames=fields); w.writeheader(); w.writerows(rows)
     atomic_write(path, _w)
+
+def _read_csv(path):
+    with open(path, newline="") as f: return list(csv.DictReader(f))
+
+def _score_epoch(model_ema, args, step, epoch, path):
+    "Score `args.eval_n` samples with `evaluate_teacher` (the grid's sampler, seeds 0..n-1) and rewrite `quality_log.csv`."
+    from ddkit.metrics import evaluate_teacher  # metrics is not needed to train
+    t0 = time.time()
+    r, _ = evaluate_teacher(model_ema.module, args.eval_n, args.sampler, args.sample_steps, seed=0, progress=False)
+    row = dict(step=step, epoch=epoch, n=args.eval_n, sampler=args.sampler, steps=args.sample_steps,
+               confident_share=f"{r['confident_share']:.4f}", mean_confidence=f"{r['mean_confidence']:.4f}",
+               fid_vs_test=f"{r['fid_vs_test']:.2f}", min_class_share=f"{min(r['class_share']):.4f}",
+               max_class_share=f"{max(r['class_share']):.4f}", meets_bar=r["meets_bar"], eval_s=f"{time.time() - t0:.1f}")
+    rows = [q for q in (_read_csv(path) if path.exists() else []) if int(q["step"]) < step] + [row]  # a resumed run may redo an epoch end
+    _write_csv(path, QUALITY_FIELDS, rows)
     _plot_quality(path, path.with_name("quality_curve.png"))
     return row
 
@@ -130,7 +132,7 @@ def _plot_quality(log_path, png_path):
     "Share of confident samples and classifier-FID at each scored epoch end, against the bar."
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    rows = list(csv.DictReader(open(log_path)))
+    rows = _read_csv(log_path)
     s = [int(r["step"]) for r in rows]
     fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
     a.plot(s, [float(r["confident_share"]) for r in rows], "o-"); a.axhline(0.9, ls="--", c="gray", label="bar")
@@ -142,7 +144,7 @@ def _plot_quality(log_path, png_path):
 def _plot_loss(log_path, png_path):
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    rows = list(csv.DictReader(open(log_path)))
+    rows = _read_csv(log_path)
     if not rows: return
     s = [int(r["step"]) for r in rows]; l = [float(r["loss"]) for r in rows]
     fig, ax = plt.subplots(figsize=(6, 3.5))
@@ -155,11 +157,7 @@ def _plot_loss(log_path, png_path):
 def _truncate_log(log_path, step):
     "Drop log rows after `step` (they belong to steps a resumed run will redo)."
     if not log_path.exists(): return
-    rows = [r for r in csv.DictReader(open(log_path)) if int(r["step"]) <= step]
-    def _w(tmp):
-        with open(tmp, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=["step", "epoch", "loss", "lr", "wall_s"]); w.writeheader(); w.writerows(rows)
-    atomic_write(log_path, _w)
+    _write_csv(log_path, ["step", "epoch", "loss", "lr", "wall_s"], [r for r in _read_csv(log_path) if int(r["step"]) <= step])
 
 def train_ddpm(args) -> Path:
     "Train (or resume) the teacher; returns the output folder."
