@@ -62,10 +62,13 @@ bundle-teacher: $(STAMP)
 STUDENT_PAIRS ?= 20000
 STUDENT_EPOCHS ?= 10
 student: $(STAMP)
-	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) --sampler dpm --steps 20 --seed 0 --output_dir runs/student-cpu/pairs
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) --sampler dpm --steps 20 --seed 0 --batch_size 50 --output_dir runs/student-cpu/pairs
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-direct --data_path runs/student-cpu/pairs --output_dir runs/student-cpu/train \
 		--epochs $(STUDENT_EPOCHS) --lr 1e-3 --batch_size 64 --ema_decay 0.999 --seed 0 --resume
 
 bundle-student: $(STAMP)
 	$(BIN)/ddkit-export-student --decoder_ckpt runs/student-cpu/train/best_model.pt --output ddkit/assets/student.safetensors
 	cp runs/student-cpu/train/loss_curve.png ddkit/assets/student_loss_curve.png
+	$(BIN)/ddkit-eval-student --decoder_ckpt ddkit/assets/student.safetensors --n 1000 --output ddkit/assets/student_quality.json
+	$(BIN)/ddkit-test-direct --decoder_ckpt ddkit/assets/student.safetensors --output_dir runs/student-cpu/test
+	cp runs/student-cpu/test/teacher_vs_student.png ddkit/assets/student_vs_teacher.png

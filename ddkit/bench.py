@@ -18,8 +18,8 @@ from .ddpm import noise_from_seeds, sample_from_noise, fast_unet
 from .direct import DirectDiffusion
 
 # %% auto #0
-__all__ = ['CONTROL_HOOKS', 'ABLATIONS', 'unet_throughput', 'generation_speed', 'student_report', 'ablation_study', 'run_bench',
-           'main']
+__all__ = ['CONTROL_HOOKS', 'ABLATIONS', 'unet_throughput', 'generation_speed', 'student_report', 'eval_student_main',
+           'ablation_study', 'run_bench', 'main']
 
 # %% ../nbs/12_bench.ipynb #a84e0166
 def _variants(model):
@@ -90,6 +90,39 @@ def student_report(student, teacher, real, clf, n:int=1000, n_pair:int=200, seed
                 bank_n=bank_n, targets=targets, sweeps=sweeps)
 
 # %% ../nbs/12_bench.ipynb #53394f7b
+@cli_errors
+def eval_student_main(argv=None):
+    "Console script `ddkit-eval-student`: a student's quality, fidelity to its teacher and hook sweeps, as JSON and PNGs."
+    from ddkit.train_direct import load_direct
+    from ddkit.control import plot_sweep
+    from torchvision.utils import save_image
+    import matplotlib; matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    p = argparse.ArgumentParser(prog="ddkit-eval-student", description="Score a one-step student against its teacher and the evaluation classifier.")
+    p.add_argument("--decoder_ckpt", required=True, help="best_model.pt of ddkit-train-direct, or a student exported by ddkit-export-student")
+    p.add_argument("--ddpm_ckpt", default=None, help="its teacher (default: the bundled teacher)")
+    p.add_argument("--n", type=int, default=1000, help="one-step samples scored (classifier statistics and FID)")
+    p.add_argument("--n_pair", type=int, default=200, help="held-out noises compared with the teacher's DPM-Solver++-20 sample")
+    p.add_argument("--n_sweep", type=int, default=200, help="samples per strength of each hook sweep")
+    p.add_argument("--bank_n", type=int, default=10_000, help="training images in the feature bank of the sweeps")
+    p.add_argument("--output", default="student_quality.json", help="JSON report; a grid (.png) and the sweep plots go beside it")
+    a = p.parse_args(argv)
+    limit_threads()
+    teacher = load_ddpm(a.ddpm_ckpt) if a.ddpm_ckpt else bundled_teacher()
+    student = load_direct(teacher, a.decoder_ckpt)
+    clf = load_classifier(); real = mnist_tensors(train=False)[0][:, None].float() / 255
+    t0 = time.time()
+    r = student_report(student, teacher, real, clf, n=a.n, n_pair=a.n_pair, n_sweep=a.n_sweep, bank_n=a.bank_n)
+    out = Path(a.output)
+    r.update(student=str(a.decoder_ckpt), teacher=str(a.ddpm_ckpt or "bundled"), teacher_sha256=teacher_checksum(teacher),
+             seed=3_000_000, wall_s=round(time.time() - t0, 1))
+    with torch.no_grad(): x = student(noise_from_seeds(range(3_000_000, 3_000_000 + 64)))
+    atomic_write(out.with_suffix(".png"), lambda tmp: save_image(x, tmp, nrow=8, format="png"))
+    for h, rows in r["sweeps"].items(): plt.close(plot_sweep(rows, out.with_name(f"{out.stem}_{h}.png")))
+    write_json(out, r)
+    print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets")}, indent=1))
+
+# %% ../nbs/12_bench.ipynb #e20392d5
 ABLATIONS = {
     "baseline: dpm-20 pairs, t=None, warm start": dict(sampler="dpm"),
     "ancestral-1000 pairs": dict(sampler="ancestral"),
@@ -137,7 +170,7 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
                          wall_s=time.time() - t0))
     return rows
 
-# %% ../nbs/12_bench.ipynb #683ab882
+# %% ../nbs/12_bench.ipynb #e92dec7f
 def _md(r):
     sp = r["unet_image_steps_per_s"]
     bss = sorted({int(k.split("/bs")[1]) for k in sp})

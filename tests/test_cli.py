@@ -103,3 +103,22 @@ def test_eval_teacher_scores_and_writes(tmp_path):
     q = json.loads(out.read_text())
     assert q["n"] == 6 and q["meets_bar"] is False and abs(sum(q["class_share"]) - 1) < 1e-6 and out.with_suffix(".png").exists()
     assert_one_line_error(run("ddkit-eval-teacher", "--ckpt", tmp_path/"nope.pt"), "no such file")
+
+def test_eval_student_scores_a_trained_student(tmp_path):
+    "pairs -> one epoch of training -> export -> ddkit-eval-student: real figures, the grid and one plot per hook sweep."
+    env = {**os.environ, "DDKIT_THREADS": "1"}
+    for cmd in (["ddkit-generate-data", "--ckpt", CKPT, "--n_samples", 16, "--batch_size", 8, "--steps", 2, "--output_dir", tmp_path/"pairs"],
+                ["ddkit-train-direct", "--ddpm_ckpt", CKPT, "--data_path", tmp_path/"pairs", "--output_dir", tmp_path/"train",
+                 "--epochs", 1, "--batch_size", 8, "--n_samples", 4],
+                ["ddkit-export-student", "--decoder_ckpt", tmp_path/"train"/"best_model.pt", "--output", tmp_path/"s.safetensors"]):
+        r = run(*cmd, env=env); assert r.returncode == 0, r.stderr[-2000:]
+    out = tmp_path/"q"/"student_quality.json"
+    r = run("ddkit-eval-student", "--ddpm_ckpt", CKPT, "--decoder_ckpt", tmp_path/"s.safetensors", "--n", 12, "--n_pair", 4,
+            "--n_sweep", 6, "--bank_n", 200, "--output", out, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    q = json.loads(out.read_text())
+    assert q["n"] == 12 and abs(sum(q["class_share"]) - 1) < 1e-6 and q["mse_vs_teacher"] > 0 and 0 <= q["label_agreement"] <= 1
+    assert set(q["sweeps"]) == {"include", "exclude"} and q["teacher_sha256"] and q["classifier_fid"] > 0
+    assert out.with_suffix(".png").exists() and (out.parent/"student_quality_include.png").exists()
+    # a student of this teacher is refused on another teacher (the bundled one), with one line
+    assert_one_line_error(run("ddkit-eval-student", "--decoder_ckpt", tmp_path/"s.safetensors", "--n", 4, env=env), "another teacher")
