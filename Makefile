@@ -66,8 +66,12 @@ student: $(STAMP)
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-direct --data_path runs/student-cpu/pairs --output_dir runs/student-cpu/train \
 		--epochs $(STUDENT_EPOCHS) --lr 1e-3 --batch_size 64 --ema_decay 0.999 --seed 0 --resume
 
+# STUDENT_WEIGHTS=raw ships the last step's decoder of STUDENT_CKPT instead of the EMA (for a run stopped early, while the
+# EMA, decay 0.999, still carries much of the warm start)
+STUDENT_CKPT ?= runs/student-cpu/train/best_model.pt
+STUDENT_WEIGHTS ?= ema
 bundle-student: $(STAMP)
-	$(BIN)/ddkit-export-student --decoder_ckpt runs/student-cpu/train/best_model.pt --output ddkit/assets/student.safetensors
+	$(BIN)/ddkit-export-student --decoder_ckpt $(STUDENT_CKPT) --weights $(STUDENT_WEIGHTS) --output ddkit/assets/student.safetensors
 	cp runs/student-cpu/train/loss_curve.png ddkit/assets/student_loss_curve.png
 	$(BIN)/ddkit-eval-student --decoder_ckpt ddkit/assets/student.safetensors --n 1000 --output ddkit/assets/student_quality.json
 	$(BIN)/ddkit-test-direct --decoder_ckpt ddkit/assets/student.safetensors --output_dir runs/student-cpu/test

@@ -48,8 +48,8 @@ def epoch_checkpoints(d):
     "`ckpt_epoch_XXX.pt` files in a folder, oldest first."
     return sorted(Path(d).glob("ckpt_epoch_[0-9]*.pt"), key=lambda p: int(re.findall(r"\d+", p.name)[-1]))
 
-def _read_student(p):
-    "(EMA decoder state dict, metadata) of a `ddkit-train-direct` checkpoint or an exported student `.safetensors`."
+def _read_student(p, weights:str="ema"):
+    "(decoder state dict, metadata) of a `ddkit-train-direct` checkpoint (its EMA or raw decoder) or an exported `.safetensors`."
     if p.suffix == ".safetensors":
         try:
             with safe_open(str(p), "pt") as f: md = f.metadata() or {}; sd = {k: f.get_tensor(k) for k in f.keys()}
@@ -61,8 +61,9 @@ def _read_student(p):
     except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not a torch checkpoint") from None
     if not isinstance(ck, dict) or "decoder_ema" not in ck:
         raise DDKitError(f"{p}: not a direct-decoder checkpoint (no 'decoder_ema'): pass a file written by ddkit-train-direct")
-    sd = {k[len("module."):]: v for k, v in ck["decoder_ema"].items() if k.startswith("module.")}
-    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"),
+    if weights not in ("ema", "raw"): raise DDKitError(f"--weights {weights}: unknown: pass 'ema' (the averaged decoder) or 'raw' (the last optimiser step's)")
+    sd = ({k[len("module."):]: v for k, v in ck["decoder_ema"].items() if k.startswith("module.")} if weights == "ema" else ck["decoder"])
+    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"), weights=weights,
                     epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")), args=ck.get("args", {}))
 
 def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
@@ -182,12 +183,13 @@ def main(argv=None):
 # %% ../nbs/08_train_direct.ipynb #e0b3d686
 def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` written by `ddkit-train-direct`
                    output, # the `.safetensors` to write
+                   weights:str="ema", # 'ema': the averaged decoder; 'raw': the last step's (when the EMA still lags a short run)
                   ) -> dict:
-    "Write the EMA decoder of `decoder_ckpt` as `.safetensors` with its provenance; returns the metadata written."
+    "Write the EMA (or raw) decoder of `decoder_ckpt` as `.safetensors` with its provenance; returns the metadata written."
     p = Path(decoder_ckpt)
     if not p.exists(): raise DDKitError(f"{p}: no such file: pass the best_model.pt written by ddkit-train-direct")
-    sd, md = _read_student(p)
-    meta = dict(kind="ddkit-direct-decoder", teacher_sha256=str(md["teacher_sha256"]), encoder_t=str(md["encoder_t"]),
+    sd, md = _read_student(p, weights)
+    meta = dict(kind="ddkit-direct-decoder", teacher_sha256=str(md["teacher_sha256"]), encoder_t=str(md["encoder_t"]), weights=weights,
                 epoch=str(md.get("epoch")), val_loss=f"{md.get('val_loss', float('nan')):.6g}", source=p.name,
                 args=json.dumps(md.get("args", {}), sort_keys=True))
     atomic_write(output, lambda tmp: save_file({k: v.contiguous() for k, v in sd.items()}, tmp, metadata=meta))
@@ -206,5 +208,6 @@ def export_student_main(argv=None):
     p = argparse.ArgumentParser(prog="ddkit-export-student", description="Export a trained direct decoder as .safetensors.")
     p.add_argument("--decoder_ckpt", required=True, help="best_model.pt written by ddkit-train-direct")
     p.add_argument("--output", default="student.safetensors")
+    p.add_argument("--weights", default="ema", choices=["ema", "raw"], help="the EMA decoder (default) or the last step's raw decoder")
     a = p.parse_args(argv)
-    print(json.dumps(export_student(a.decoder_ckpt, a.output), indent=1))
+    print(json.dumps(export_student(a.decoder_ckpt, a.output, a.weights), indent=1))
