@@ -105,6 +105,7 @@ def eval_student_main(argv=None):
     p.add_argument("--n_pair", type=int, default=200, help="held-out noises compared with the teacher's DPM-Solver++-20 sample")
     p.add_argument("--n_sweep", type=int, default=200, help="samples per strength of each hook sweep")
     p.add_argument("--bank_n", type=int, default=10_000, help="training images in the feature bank of the sweeps")
+    p.add_argument("--strengths", type=float, nargs="+", default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0], help="hook strengths of the sweeps")
     p.add_argument("--output", default="student_quality.json", help="JSON report; a grid (.png) and the sweep plots go beside it")
     a = p.parse_args(argv)
     limit_threads()
@@ -112,7 +113,7 @@ def eval_student_main(argv=None):
     student = load_direct(teacher, a.decoder_ckpt)
     clf = load_classifier(); real = mnist_tensors(train=False)[0][:, None].float() / 255
     t0 = time.time()
-    r = student_report(student, teacher, real, clf, n=a.n, n_pair=a.n_pair, n_sweep=a.n_sweep, bank_n=a.bank_n)
+    r = student_report(student, teacher, real, clf, n=a.n, n_pair=a.n_pair, n_sweep=a.n_sweep, bank_n=a.bank_n, strengths=tuple(a.strengths))
     out = Path(a.output)
     r.update(student=str(a.decoder_ckpt), teacher=str(a.ddpm_ckpt or "bundled"), teacher_sha256=teacher_checksum(teacher),
              seed=3_000_000, wall_s=round(time.time() - t0, 1))

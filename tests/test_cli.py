@@ -114,7 +114,7 @@ def test_eval_student_scores_a_trained_student(tmp_path):
         r = run(*cmd, env=env); assert r.returncode == 0, r.stderr[-2000:]
     out = tmp_path/"q"/"student_quality.json"
     r = run("ddkit-eval-student", "--ddpm_ckpt", CKPT, "--decoder_ckpt", tmp_path/"s.safetensors", "--n", 12, "--n_pair", 4,
-            "--n_sweep", 6, "--bank_n", 200, "--output", out, env=env)
+            "--n_sweep", 6, "--bank_n", 200, "--strengths", 0, 0.5, "--output", out, env=env)
     assert r.returncode == 0, r.stderr[-2000:]
     q = json.loads(out.read_text())
     assert q["n"] == 12 and abs(sum(q["class_share"]) - 1) < 1e-6 and q["mse_vs_teacher"] > 0 and 0 <= q["label_agreement"] <= 1
