@@ -13,13 +13,14 @@ from .core import cli_errors, atomic_write, write_json, limit_threads, default_d
 from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, sample, teacher_checksum, DEFAULT_STEPS
 from .unet import fold_batchnorm
-from .metrics import load_classifier, classifier_fid, sample_stats, real_fid_floor
+from .metrics import load_classifier, classifier_fid, classifier_features, sample_stats, real_fid_floor
+from torchvision.utils import save_image
 from .ddpm import noise_from_seeds, sample_from_noise, fast_unet
 from .direct import DirectDiffusion
 
 # %% auto #0
-__all__ = ['CONTROL_HOOKS', 'ABLATIONS', 'unet_throughput', 'generation_speed', 'student_report', 'eval_student_main',
-           'ablation_study', 'run_bench', 'main']
+__all__ = ['CONTROL_HOOKS', 'STUDENT_SEED', 'ABLATIONS', 'unet_throughput', 'generation_speed', 'student_report',
+           'eval_student_main', 'ablation_study', 'run_bench', 'main']
 
 # %% ../nbs/12_bench.ipynb #a84e0166
 def _variants(model):
@@ -66,16 +67,23 @@ def generation_speed(teacher, student=None, batch_size:int=50, reps:int=3, sampl
 
 # %% ../nbs/12_bench.ipynb #a6710f1b
 CONTROL_HOOKS = ("include", "exclude")
+STUDENT_SEED = 3_000_000 # first noise seed of a student's report (teacher pairs and sweeps use offsets of it)
 
 @torch.no_grad()
-def student_report(student, teacher, real, clf, n:int=1000, n_pair:int=200, seed:int=3_000_000, bank_n:int=10_000,
+def student_report(student, teacher,
+                   real, # real images in [0,1], or their `classifier_features` (computed once for all the FIDs)
+                   clf, n:int=1000, n_pair:int=200, seed:int=STUDENT_SEED, bank_n:int=10_000,
                    target_digit:int=3, n_targets:int=20, # training images of `target_digit` to include / exclude
-                   strengths=(0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0), n_sweep:int=200, hooks=CONTROL_HOOKS):
+                   strengths=(0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0), n_sweep:int=200, hooks=CONTROL_HOOKS,
+                   grid=None, # optional PNG path: a grid of the first 64 samples scored
+                  ):
     "Quality, fidelity to the teacher and a controllability sweep per hook of a trained student."
     from ddkit.attribution import feature_bank
     from ddkit.control import control_sweep
     imgs = torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + 500)))) for i in range(0, n, 500)])
     st = sample_stats(imgs, clf)
+    if grid: atomic_write(grid, lambda tmp: save_image(imgs[:64], tmp, nrow=8, format="png"))
+    if not isinstance(real, np.ndarray): real = classifier_features(real, clf)
     z = noise_from_seeds(range(seed + 10_000_000, seed + 10_000_000 + n_pair))
     tea = sample_from_noise(teacher, z, "dpm", 20); stu = student(z)
     mse = ((tea - stu) ** 2).mean().item()
@@ -87,7 +95,7 @@ def student_report(student, teacher, real, clf, n:int=1000, n_pair:int=200, seed
     return dict(n=n, classifier_fid=classifier_fid(imgs, real, clf), confident_share=st["confident_share"], class_share=st["class_share"],
                 mse_vs_teacher=mse, psnr_vs_teacher=10 * float(np.log10(1 / max(mse, 1e-12))),
                 label_agreement=float(np.mean([a == b for a, b in zip(lt, ls)])), n_pair=n_pair, n_sweep=n_sweep,
-                bank_n=bank_n, targets=targets, sweeps=sweeps)
+                bank_n=bank_n, targets=targets, seed=seed, sweeps=sweeps)
 
 # %% ../nbs/12_bench.ipynb #53394f7b
 @cli_errors
@@ -95,7 +103,6 @@ def eval_student_main(argv=None):
     "Console script `ddkit-eval-student`: a student's quality, fidelity to its teacher and hook sweeps, as JSON and PNGs."
     from ddkit.train_direct import load_direct
     from ddkit.control import plot_sweep
-    from torchvision.utils import save_image
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     p = argparse.ArgumentParser(prog="ddkit-eval-student", description="Score a one-step student against its teacher and the evaluation classifier.")
@@ -111,14 +118,14 @@ def eval_student_main(argv=None):
     limit_threads()
     teacher = load_ddpm(a.ddpm_ckpt) if a.ddpm_ckpt else bundled_teacher()
     student = load_direct(teacher, a.decoder_ckpt)
-    clf = load_classifier(); real = mnist_tensors(train=False)[0][:, None].float() / 255
+    clf = load_classifier()
     t0 = time.time()
-    r = student_report(student, teacher, real, clf, n=a.n, n_pair=a.n_pair, n_sweep=a.n_sweep, bank_n=a.bank_n, strengths=tuple(a.strengths))
+    real = classifier_features(mnist_tensors(train=False)[0][:, None].float() / 255, clf)  # once, for every FID below
     out = Path(a.output)
+    r = student_report(student, teacher, real, clf, n=a.n, n_pair=a.n_pair, n_sweep=a.n_sweep, bank_n=a.bank_n,
+                       strengths=tuple(a.strengths), grid=out.with_suffix(".png"))
     r.update(student=str(a.decoder_ckpt), teacher=str(a.ddpm_ckpt or "bundled"), teacher_sha256=teacher_checksum(teacher),
-             seed=3_000_000, wall_s=round(time.time() - t0, 1))
-    with torch.no_grad(): x = student(noise_from_seeds(range(3_000_000, 3_000_000 + 64)))
-    atomic_write(out.with_suffix(".png"), lambda tmp: save_image(x, tmp, nrow=8, format="png"))
+             wall_s=round(time.time() - t0, 1))
     for h, rows in r["sweeps"].items(): plt.close(plot_sweep(rows, out.with_name(f"{out.stem}_{h}.png")))
     write_json(out, r)
     print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets")}, indent=1))
@@ -277,7 +284,7 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
     r["speed_batch"] = speed_batch
     r["generation_images_per_s"] = generation_speed(teacher, student_model, batch_size=speed_batch, reps=reps, samplers=samplers)
     te, _ = mnist_tensors(train=False)
-    real = te[:, None].float() / 255
+    real = classifier_features(te[:, None].float() / 255, clf)  # once, for every FID below
     r["fid_floor"] = real_fid_floor(clf)
     r["samplers"] = {}
     for s in samplers:

@@ -39,7 +39,7 @@ def control_sweep(model, # a `DirectDiffusion` (or any callable `model(noise, ho
                   targets, # training indices to include or exclude
                   mode:str="include", # 'include' or 'exclude'
                   strengths=(0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0),
-                  n:int=200, seed:int=0, clf=None, real=None, # real images in [0,1] for classifier-FID (optional)
+                  n:int=200, seed:int=0, clf=None, real=None, # real images in [0,1] (or their `classifier_features`) for classifier-FID (optional)
                  ) -> list:
     "One row per strength: share in the targets' class, median target rank, confidence, classifier-FID."
     clf = clf or load_classifier()

@@ -142,10 +142,13 @@ def frechet_distance(f1, f2):
     if np.iscomplexobj(covmean): covmean = covmean.real
     return float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))
 
-def classifier_fid(images_a, images_b, clf=None):
+def classifier_fid(images_a, # images in [0,1] [N,1,28,28], or their `classifier_features`
+                   images_b, # the other set, likewise (pass a real set's features to compute them once for many calls)
+                   clf=None):
     "Classifier-FID between two image sets in [0,1]."
     clf = clf or load_classifier()
-    return frechet_distance(classifier_features(images_a, clf), classifier_features(images_b, clf))
+    feats = lambda x: x if isinstance(x, np.ndarray) else classifier_features(x, clf)
+    return frechet_distance(feats(images_a), feats(images_b))
 
 def real_fid_floor(clf=None, n:int=10_000):
     "Classifier-FID of MNIST train[:n] vs test[:n]: the best a generator can hope for."

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+from torch.optim.swa_utils import AveragedModel
 from torch.utils.data import DataLoader, Subset
 from torch.utils.data.distributed import DistributedSampler
 from torchvision.utils import save_image
@@ -23,8 +23,8 @@ from .direct import DirectDiffusion
 from .pairs import PairDataset, init_distributed, dist_info
 
 # %% auto #0
-__all__ = ['direct_parser', 'epoch_checkpoints', 'load_direct', 'train_direct', 'main', 'export_student', 'bundled_student',
-           'export_student_main']
+__all__ = ['direct_parser', 'ema_warmup_avg_fn', 'epoch_checkpoints', 'load_direct', 'train_direct', 'main', 'export_student',
+           'bundled_student', 'export_student_main']
 
 # %% ../nbs/08_train_direct.ipynb #64473d65
 def direct_parser():
@@ -36,6 +36,8 @@ def direct_parser():
     p.add_argument("--epochs", type=int, default=50); p.add_argument("--output_dir", default="direct_decoder_results")
     p.add_argument("--train_split", type=float, default=0.9); p.add_argument("--resume", action="store_true")
     p.add_argument("--seed", type=int, default=0); p.add_argument("--ema_decay", type=float, default=0.999)
+    p.add_argument("--ema_warmup", action=argparse.BooleanOptionalAction, default=True,
+                   help="ramp the EMA decay as (1+n)/(10+n) up to --ema_decay (default), so a short run does not keep the warm start")
     p.add_argument("--encoder_t", type=int, default=None, help="fixed encoder timestep (default: none)")
     p.add_argument("--random_init", action="store_true", help="do not warm-start the decoder from the teacher")
     p.add_argument("--n_samples", type=int, default=36, help="images in each epoch's grid")
@@ -44,6 +46,21 @@ def direct_parser():
     return p
 
 # %% ../nbs/08_train_direct.ipynb #19dd2819
+def ema_warmup_avg_fn(decay:float=0.999, # the decay once warmed up
+                      warmup:bool=True, # ramp the decay as (1+n)/(10+n) until it reaches `decay`
+                     ):
+    "A `multi_avg_fn` for `AveragedModel`: an EMA whose decay ramps up from the first update."
+    # torch's get_ema_multi_avg_fn has no warm-up; diffusers' EMAModel has one, but the checkpoints keep AveragedModel's state dict
+    @torch.no_grad()
+    def update(ema_params, params, n_averaged):
+        n = int(n_averaged)
+        d = min(decay, (1 + n) / (10 + n)) if warmup else decay
+        if torch.is_floating_point(ema_params[0]): torch._foreach_lerp_(ema_params, params, 1 - d)
+        else:
+            for e, p in zip(ema_params, params): e.copy_(e * d + p * (1 - d))  # integer buffers (BatchNorm's counter)
+    return update
+
+# %% ../nbs/08_train_direct.ipynb #c7c5383e
 def epoch_checkpoints(d):
     "`ckpt_epoch_XXX.pt` files in a folder, oldest first."
     return sorted(Path(d).glob("ckpt_epoch_[0-9]*.pt"), key=lambda p: int(re.findall(r"\d+", p.name)[-1]))
@@ -64,7 +81,8 @@ def _read_student(p, weights:str="ema"):
     if weights not in ("ema", "raw"): raise DDKitError(f"--weights {weights}: unknown: pass 'ema' (the averaged decoder) or 'raw' (the last optimiser step's)")
     sd = ({k[len("module."):]: v for k, v in ck["decoder_ema"].items() if k.startswith("module.")} if weights == "ema" else ck["decoder"])
     return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"), weights=weights,
-                    epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")), args=ck.get("args", {}))
+                    epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")),
+                    val_loss_raw=ck.get("val_loss_raw", float("nan")), args=ck.get("args", {}))
 
 def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
                 decoder_ckpt, # `best_model.pt`, `ckpt_epoch_XXX.pt` or an exported student `.safetensors`
@@ -79,7 +97,7 @@ def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
     m.decoder.load_state_dict(sd)
     return m.to(default_device(device) if device else "cpu").eval()
 
-# %% ../nbs/08_train_direct.ipynb #cebc0035
+# %% ../nbs/08_train_direct.ipynb #8a842794
 def _log(path, row, header=("epoch", "train_loss", "val_loss_ema", "lr", "wall_s")):
     new = not path.exists()
     with open(path, "a", newline="") as f:
@@ -116,7 +134,7 @@ def train_direct(args):
     train_ds, val_ds = Subset(ds, range(n_train)), Subset(ds, range(n_train, len(ds)))
     model = DirectDiffusion(teacher, t=args.encoder_t, warm_start=not args.random_init).to(device)
     dec = DDP(model.decoder) if world > 1 else model.decoder
-    ema = AveragedModel(model.decoder, multi_avg_fn=get_ema_multi_avg_fn(args.ema_decay), use_buffers=True)
+    ema = AveragedModel(model.decoder, multi_avg_fn=ema_warmup_avg_fn(args.ema_decay, args.ema_warmup), use_buffers=True)
     opt = torch.optim.AdamW(model.decoder.parameters(), lr=args.lr)
     out = Path(args.output_dir)
     if rank == 0: out.mkdir(parents=True, exist_ok=True)
@@ -148,17 +166,18 @@ def train_direct(args):
             ema.update_parameters(model.decoder)
             tot += loss.item() * len(z); cnt += len(z)
         train_loss = _allreduce_mean(tot / max(cnt, 1), device)
-        ema.eval(); vt, vc = 0.0, 0
+        ema.eval(); model.eval(); vt, vr, vc = 0.0, 0.0, 0
         with torch.no_grad():
             for z, x in vdl:
                 z, x = z.to(device), x.to(device)
                 h, skips = model.encoder(z)
                 vt += F.mse_loss(ema.module(h, skips), x, reduction="sum").item() / x[0].numel(); vc += len(z)
-        val = _allreduce_mean(vt / max(vc, 1), device)
+                vr += F.mse_loss(model.decoder(h, skips), x, reduction="sum").item() / x[0].numel()
+        val, val_raw = _allreduce_mean(vt / max(vc, 1), device), _allreduce_mean(vr / max(vc, 1), device)
         wall += time.time() - t0
         if rank == 0:
             ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(), epoch=epoch,
-                      best_val=min(best, val), val_loss=val, train_loss=train_loss, teacher_sha256=teacher_checksum(teacher),
+                      best_val=min(best, val), val_loss=val, val_loss_raw=val_raw, train_loss=train_loss, teacher_sha256=teacher_checksum(teacher),
                       encoder_t=args.encoder_t, args=vars(args))
             if val < best: atomic_torch_save(ck, out/"best_model.pt")
             atomic_torch_save(ck, out/f"ckpt_epoch_{epoch:03d}.pt")
@@ -168,7 +187,7 @@ def train_direct(args):
                 h, skips = model.encoder(grid_noise)
                 imgs = ((ema.module(h, skips) + 1) / 2).clamp(0, 1).cpu()
             atomic_write(out/f"samples_epoch_{epoch:03d}.png", lambda tmp: save_image(imgs, tmp, nrow=int(math.sqrt(args.n_samples)), format="png"))
-            print(f"epoch {epoch}: train {train_loss:.5f}  val(EMA) {val:.5f}", file=sys.stderr)
+            print(f"epoch {epoch}: train {train_loss:.5f}  val(EMA) {val:.5f}  val(raw) {val_raw:.5f}", file=sys.stderr)
         best = min(best, val)
         if dist.is_initialized(): dist.barrier()
     return out
@@ -180,7 +199,7 @@ def main(argv=None):
     finally:
         if dist.is_initialized(): dist.destroy_process_group()
 
-# %% ../nbs/08_train_direct.ipynb #e0b3d686
+# %% ../nbs/08_train_direct.ipynb #f4b8e121
 def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` written by `ddkit-train-direct`
                    output, # the `.safetensors` to write
                    weights:str="ema", # 'ema': the averaged decoder; 'raw': the last step's (when the EMA still lags a short run)
@@ -190,7 +209,10 @@ def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` writte
     if not p.exists(): raise DDKitError(f"{p}: no such file: pass the best_model.pt written by ddkit-train-direct")
     sd, md = _read_student(p, weights)
     meta = dict(kind="ddkit-direct-decoder", teacher_sha256=str(md["teacher_sha256"]), encoder_t=str(md["encoder_t"]), weights=weights,
-                epoch=str(md.get("epoch")), val_loss=f"{md.get('val_loss', float('nan')):.6g}", source=p.name,
+                epoch=str(md.get("epoch")), source=p.name,
+                # val_loss: the exported weights' own (older checkpoints did not record the raw decoder's: nan)
+                val_loss=f"{md.get('val_loss' if weights == 'ema' else 'val_loss_raw', float('nan')):.6g}",
+                val_loss_ema=f"{md.get('val_loss', float('nan')):.6g}", val_loss_raw=f"{md.get('val_loss_raw', float('nan')):.6g}",
                 args=json.dumps(md.get("args", {}), sort_keys=True))
     atomic_write(output, lambda tmp: save_file({k: v.contiguous() for k, v in sd.items()}, tmp, metadata=meta))
     return meta

@@ -106,12 +106,15 @@ def test_eval_teacher_scores_and_writes(tmp_path):
 
 def test_eval_student_scores_a_trained_student(tmp_path):
     "pairs -> one epoch of training -> export -> ddkit-eval-student: real figures, the grid and one plot per hook sweep."
+    # the set-up runs in this process (those console scripts have their own tests); each subprocess costs ~10 s of imports
+    from ddkit.ddpm import load_ddpm
+    from ddkit.pairs import generate_pairs
+    from ddkit.train_direct import main as train_direct_main, export_student
     env = {**os.environ, "DDKIT_THREADS": "1"}
-    for cmd in (["ddkit-generate-data", "--ckpt", CKPT, "--n_samples", 16, "--batch_size", 8, "--steps", 2, "--output_dir", tmp_path/"pairs"],
-                ["ddkit-train-direct", "--ddpm_ckpt", CKPT, "--data_path", tmp_path/"pairs", "--output_dir", tmp_path/"train",
-                 "--epochs", 1, "--batch_size", 8, "--n_samples", 4],
-                ["ddkit-export-student", "--decoder_ckpt", tmp_path/"train"/"best_model.pt", "--output", tmp_path/"s.safetensors"]):
-        r = run(*cmd, env=env); assert r.returncode == 0, r.stderr[-2000:]
+    generate_pairs(load_ddpm(CKPT), tmp_path/"pairs", n_samples=16, batch_size=8, steps=2, progress=False)
+    train_direct_main(["--ddpm_ckpt", str(CKPT), "--data_path", str(tmp_path/"pairs"), "--output_dir", str(tmp_path/"train"),
+                       "--epochs", "1", "--batch_size", "8", "--n_samples", "4"])
+    export_student(tmp_path/"train"/"best_model.pt", tmp_path/"s.safetensors")
     out = tmp_path/"q"/"student_quality.json"
     r = run("ddkit-eval-student", "--ddpm_ckpt", CKPT, "--decoder_ckpt", tmp_path/"s.safetensors", "--n", 12, "--n_pair", 4,
             "--n_sweep", 6, "--bank_n", 200, "--strengths", 0, 0.5, "--output", out, env=env)
