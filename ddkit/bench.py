@@ -66,7 +66,7 @@ def generation_speed(teacher, student=None, batch_size:int=50, reps:int=3, sampl
     return res
 
 # %% ../nbs/12_bench.ipynb #a6710f1b
-CONTROL_HOOKS = ("include", "exclude")
+CONTROL_HOOKS = ("include", "exclude", "include_inverted", "exclude_inverted") # '_inverted': every hook point, `ddkit.control.invert_noise`
 STUDENT_SEED = 3_000_000 # first noise seed of a student's report (teacher pairs and sweeps use offsets of it)
 
 @torch.no_grad()
@@ -79,7 +79,7 @@ def student_report(student, teacher,
                   ):
     "Quality, fidelity to the teacher and a controllability sweep per hook of a trained student."
     from ddkit.attribution import feature_bank
-    from ddkit.control import control_sweep
+    from ddkit.control import control_sweep, invert_noise, point_features
     imgs = torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + 500)))) for i in range(0, n, 500)])
     st = sample_stats(imgs, clf)
     if grid: atomic_write(grid, lambda tmp: save_image(imgs[:64], tmp, nrow=8, format="png"))
@@ -90,12 +90,17 @@ def student_report(student, teacher,
     lt, ls = sample_stats(tea, clf)["labels"], sample_stats(stu, clf)["labels"]
     bank, labels = feature_bank(teacher, None, n=bank_n, progress=False)
     targets = (labels == target_digit).nonzero().flatten()[:n_targets].tolist()
-    sweeps = {h: control_sweep(student, bank, labels, targets, h, strengths, n=n_sweep, seed=seed + 20_000_000, clf=clf, real=real)
-              for h in hooks}
+    pts, inv_mse = None, float("nan")
+    if any(h.endswith("_inverted") for h in hooks):  # the bank holds the first bank_n training images, in order
+        xt = mnist_tensors(train=True)[0][targets][:, None].float() / 255
+        zt = invert_noise(student, xt, seed=seed + 30_000_000); inv_mse = ((student(zt) - xt) ** 2).mean().item()
+        pts = point_features(student, zt)
+    sweeps = {h: control_sweep(student, bank, labels, targets, h.split("_")[0], strengths, n=n_sweep, seed=seed + 20_000_000, clf=clf,
+                               real=real, points=pts if h.endswith("_inverted") else None) for h in hooks}
     return dict(n=n, classifier_fid=classifier_fid(imgs, real, clf), confident_share=st["confident_share"], class_share=st["class_share"],
                 mse_vs_teacher=mse, psnr_vs_teacher=10 * float(np.log10(1 / max(mse, 1e-12))),
                 label_agreement=float(np.mean([a == b for a, b in zip(lt, ls)])), n_pair=n_pair, n_sweep=n_sweep,
-                bank_n=bank_n, targets=targets, seed=seed, sweeps=sweeps)
+                bank_n=bank_n, targets=targets, inversion_mse=inv_mse, seed=seed, sweeps=sweeps)
 
 # %% ../nbs/12_bench.ipynb #53394f7b
 @cli_errors
@@ -214,20 +219,26 @@ Folding BatchNorm into the convolutions is {r['fold_speedup']:.2f}x the eager UN
 Real-vs-real floor (train[:10k] vs test 10k): **{r['fid_floor']:.2f}**.
 """ + (_student_md(r) if "student" in r else "") + (_ablation_md(r["ablations"]) if r.get("ablations") else "")
 
-_HOOK_TITLES = dict(include="Include hook (`include_samples`): toward the mean feature of the targets",
-                    exclude="Exclude hook (`exclude_samples`): away from the targets")
+_HOOK_TITLES = dict(include="Include hook (`include_samples`): the bottleneck toward the mean feature of the targets",
+                    exclude="Exclude hook (`exclude_samples`): the bottleneck away from the targets",
+                    include_inverted="Include at every hook point (`include_points`): toward the targets' inverted noise features",
+                    exclude_inverted="Exclude at every hook point (`exclude_points`): away from the targets' inverted noise features")
+
+def _inv_note(hook, s):
+    if not hook.endswith("_inverted"): return ""
+    return f"\nEach target's noise was found by `invert_noise` (MSE of the student's image of it to the target: {s.get('inversion_mse', float('nan')):.4f})."
 
 def _sweep_md(hook, rows, s, png):
     t = "\n".join(f"| {w['strength']:.2f} | {w['class_rate']:.1%} | {w['median_target_rank']:.0f} | {w['mean_confidence']:.3f} | "
-                  f"{w['confident_share']:.1%} | {w['classifier_fid']:.1f} |" for w in rows)
+                  f"{w['confident_share']:.1%} | {w.get('diversity', float('nan')):.3f} | {w['classifier_fid']:.1f} |" for w in rows)
     return f"""
 ### {_HOOK_TITLES.get(hook, hook)}
 
 Targets: {len(s['targets'])} training images of digit {rows[0]['target_class']}; {s['n_sweep']} samples per strength (same noise),
-ranks among the first {s['bank_n']:,} training images' encoder features.
+ranks among the first {s['bank_n']:,} training images' encoder features.{_inv_note(hook, s)}
 
-| strength | share classified as the targets' digit | median rank of a target among neighbours | mean confidence | share p > 0.9 | classifier-FID |
-|---|---|---|---|---|---|
+| strength | share classified as the targets' digit | median rank of a target among neighbours | mean confidence | share p > 0.9 | diversity (pixel std) | classifier-FID |
+|---|---|---|---|---|---|---|
 {t}
 
 ![{hook} sweep]({png})

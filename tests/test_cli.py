@@ -121,7 +121,7 @@ def test_eval_student_scores_a_trained_student(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     q = json.loads(out.read_text())
     assert q["n"] == 12 and abs(sum(q["class_share"]) - 1) < 1e-6 and q["mse_vs_teacher"] > 0 and 0 <= q["label_agreement"] <= 1
-    assert set(q["sweeps"]) == {"include", "exclude"} and q["teacher_sha256"] and q["classifier_fid"] > 0
+    assert set(q["sweeps"]) == {"include", "exclude", "include_inverted", "exclude_inverted"} and q["teacher_sha256"] and q["classifier_fid"] > 0
     assert out.with_suffix(".png").exists() and (out.parent/"student_quality_include.png").exists()
     # a student of this teacher is refused on another teacher (the bundled one), with one line
     assert_one_line_error(run("ddkit-eval-student", "--decoder_ckpt", tmp_path/"s.safetensors", "--n", 4, env=env), "another teacher")
