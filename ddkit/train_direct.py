@@ -138,14 +138,14 @@ def train_direct(args):
     opt = torch.optim.AdamW(model.decoder.parameters(), lr=args.lr)
     out = Path(args.output_dir)
     if rank == 0: out.mkdir(parents=True, exist_ok=True)
-    start, best = 0, float("inf")
+    start, best, wall0 = 0, float("inf"), 0.0
     found = epoch_checkpoints(out)
     if found and not args.resume: raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume to continue, or another --output_dir")
     if found:
         ck = torch.load(found[-1], map_location=device, weights_only=True)
         if ck["teacher_sha256"] != teacher_checksum(teacher): raise DDKitError(f"{found[-1]}: was trained on another teacher: pass the same --ddpm_ckpt")
         model.decoder.load_state_dict(ck["decoder"]); ema.load_state_dict(ck["decoder_ema"]); opt.load_state_dict(ck["optimizer"])
-        start, best = ck["epoch"] + 1, ck["best_val"]
+        start, best, wall0 = ck["epoch"] + 1, ck["best_val"], ck.get("wall_s", 0.0)
         if rank == 0: print(f"resumed from {found[-1]} (next epoch {start})", file=sys.stderr)
     sampler = DistributedSampler(train_ds, num_replicas=world, rank=rank, shuffle=True, seed=args.seed, drop_last=False)
     val_sampler = DistributedSampler(val_ds, num_replicas=world, rank=rank, shuffle=False)
@@ -153,7 +153,7 @@ def train_direct(args):
     vdl = DataLoader(val_ds, batch_size=args.batch_size, sampler=val_sampler)
     grid_noise = noise_from_seeds(range(2_000_000_000, 2_000_000_000 + args.n_samples)).to(device)
     end = args.epochs if args.max_epochs_this_run is None else min(args.epochs, start + args.max_epochs_this_run)
-    wall = 0.0
+    wall = wall0  # training seconds so far, carried across resumes (the loss log's wall_s is cumulative)
     for epoch in range(start, end):
         t0 = time.time()
         sampler.set_epoch(epoch); model.train()
@@ -178,7 +178,7 @@ def train_direct(args):
         if rank == 0:
             ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(), epoch=epoch,
                       best_val=min(best, val), val_loss=val, val_loss_raw=val_raw, train_loss=train_loss, teacher_sha256=teacher_checksum(teacher),
-                      encoder_t=args.encoder_t, args=vars(args))
+                      encoder_t=args.encoder_t, wall_s=wall, args=vars(args))
             if val < best: atomic_torch_save(ck, out/"best_model.pt")
             atomic_torch_save(ck, out/f"ckpt_epoch_{epoch:03d}.pt")
             _log(out/"loss_log.csv", [epoch, f"{train_loss:.6f}", f"{val:.6f}", args.lr, f"{wall:.1f}"])
