@@ -22,8 +22,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	DDKIT_THREADS=1 $(BIN)/python -m pytest -n 2 tests
 
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/ddkit-bench --output benchmarks/results.json --markdown BENCHMARKS.md
+	$(BIN)/ddkit-bench --student ddkit/assets/student.safetensors --output benchmarks/results.json --markdown BENCHMARKS.md $(BENCH_ARGS)
 
 export: $(STAMP)
 	$(BIN)/nbdev_export
