@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
-.PHONY: demo test bench export clean-nbs check-sync install teacher bundle-teacher student bundle-student
+.PHONY: demo test bench ablations export clean-nbs check-sync install teacher bundle-teacher student bundle-student
 
 install: $(STAMP)
 
@@ -25,6 +25,12 @@ test: $(STAMP)
 BENCH_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/ddkit-bench --student ddkit/assets/student.safetensors --output benchmarks/results.json --markdown BENCHMARKS.md $(BENCH_ARGS)
+
+# The ablation rows of BENCHMARKS.md (deterministic vs ancestral pairs, encoder t=None vs t=T-1, warm start vs random init):
+# one small student each, added to the existing benchmarks/results.json; resumable (rerun to continue), state in runs/ablations
+ABLATION_ARGS ?= --ablation_pairs 1000 --ablation_ancestral_pairs 200 --ablation_epochs 15
+ablations: $(STAMP)
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-bench --ablations_only --output benchmarks/results.json --markdown BENCHMARKS.md $(ABLATION_ARGS)
 
 export: $(STAMP)
 	$(BIN)/nbdev_export

@@ -9,7 +9,7 @@ import numpy as np
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
-from .core import cli_errors, atomic_write, write_json, limit_threads, default_device
+from .core import cli_errors, atomic_write, write_json, read_json, limit_threads, default_device, DDKitError
 from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, sample, teacher_checksum, DEFAULT_STEPS
 from .unet import fold_batchnorm
@@ -20,7 +20,7 @@ from .direct import DirectDiffusion
 
 # %% auto #0
 __all__ = ['CONTROL_HOOKS', 'STUDENT_SEED', 'ABLATIONS', 'unet_throughput', 'generation_speed', 'student_report',
-           'eval_student_main', 'ablation_study', 'run_bench', 'main']
+           'eval_student_main', 'ablation_grid', 'ablation_study', 'run_bench', 'main']
 
 # %% ../nbs/12_bench.ipynb #a84e0166
 def _variants(model):
@@ -138,10 +138,25 @@ def eval_student_main(argv=None):
 # %% ../nbs/12_bench.ipynb #e20392d5
 ABLATIONS = {
     "baseline: dpm-20 pairs, t=None, warm start": dict(sampler="dpm"),
-    "ancestral-1000 pairs": dict(sampler="ancestral"),
+    "baseline at the ancestral count": dict(sampler="dpm", count="ancestral"), # only when the counts differ
+    "ancestral-1000 pairs": dict(sampler="ancestral", count="ancestral"),
     "encoder t=T-1": dict(sampler="dpm", encoder_t="last"),
     "random init decoder": dict(sampler="dpm", random_init=True),
 }
+
+def ablation_grid(images:dict, # row label -> images [B,1,28,28] in [0,1], the same noise in every row
+                  path=None, # PNG to write (optional)
+                  n:int=10): # columns
+    "One row of samples per generator, labelled; the columns share their noise."
+    import matplotlib.pyplot as plt
+    fig, axs = plt.subplots(len(images), 1, figsize=(n * 0.8, len(images) * 0.95), squeeze=False)
+    for ax, (k, x) in zip(axs[:, 0], images.items()):
+        row = torch.cat(list(x[:n, 0].float().clamp(0, 1)), dim=1)  # [28, 28n]
+        ax.imshow(row.numpy(), cmap="gray", vmin=0, vmax=1); ax.set_xticks([]); ax.set_yticks([])
+        ax.set_ylabel(k, rotation=0, ha="right", va="center", fontsize=8)
+    fig.tight_layout()
+    if path: atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight"))
+    return fig
 
 def ablation_study(out_dir, # working folder (pairs and students; resumable)
                    ckpt=None, # teacher checkpoint (default: bundled)
@@ -149,7 +164,8 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
                    epochs:int=5, batch_size:int=64, lr:float=1e-3, n_eval:int=500, seed:int=0, variants=None,
                    clf=None, real=None, progress:bool=True,
                    device=None, # where the teacher samples and the students train (default: cuda, mps, else cpu)
-                   pair_batch:int=50) -> list:
+                   pair_batch:int=50,
+                   grid=None) -> list: # PNG of the same held-out noise through the teacher and each student (optional)
     "Train one student per ablation and score it on held-out noise; one row per variant."
     from ddkit.pairs import generate_pairs
     from ddkit.train_direct import direct_parser, train_direct, load_direct
@@ -158,29 +174,35 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
     teacher = (load_ddpm(ckpt) if ckpt else bundled_teacher()).to(dev)
     z = noise_from_seeds(range(seed + 4_000_000, seed + 4_000_000 + n_eval)).to(dev)
     ref = torch.cat([sample_from_noise(teacher, z[i:i + pair_batch], "dpm", 20).cpu() for i in range(0, n_eval, pair_batch)])
-    rows = []
+    rows, shown = [], {"teacher dpm-20": ref}
+    n_anc = n_ancestral_pairs or n_pairs
     for name, v in (variants or ABLATIONS).items():
-        n = (n_ancestral_pairs or n_pairs) if v["sampler"] == "ancestral" else n_pairs
+        if v["sampler"] != "ancestral" and v.get("count") == "ancestral" and n_anc == n_pairs: continue  # the baseline already
+        n = n_anc if v.get("count") == "ancestral" else n_pairs
+        ep = max(1, round(epochs * n_pairs / n))  # the same number of optimiser steps at every count
         pairs = out/f"pairs_{v['sampler']}_{n}"
         t0 = time.time()
         generate_pairs(teacher, pairs, n, pair_batch, v["sampler"], None, seed, teacher_name=str(ckpt or "bundled"), progress=progress)
         run = out/("student_" + "".join(c if c.isalnum() else "_" for c in name))
         flags = (["--ddpm_ckpt", str(ckpt)] if ckpt else []) + [
-            "--data_path", str(pairs), "--output_dir", str(run), "--epochs", str(epochs), "--batch_size", str(batch_size),
+            "--data_path", str(pairs), "--output_dir", str(run), "--epochs", str(ep), "--batch_size", str(batch_size),
             "--lr", str(lr), "--seed", str(seed), "--ema_decay", "0.99", "--resume", "--device", str(dev)]
         if v.get("encoder_t") == "last": flags += ["--encoder_t", str(teacher.timesteps - 1)]
         if v.get("random_init"): flags += ["--random_init"]
         train_direct(direct_parser().parse_args(flags))
         student = load_direct(teacher, run/"best_model.pt", dev)
         with torch.no_grad(): x = torch.cat([student(z[i:i + 250]).cpu() for i in range(0, n_eval, 250)])
-        st = sample_stats(x, clf)
+        st = sample_stats(x, clf); shown[f"{name} ({n})"] = x
         mse = ((x - ref) ** 2).mean().item()
         val = min(float(r["val_loss_ema"]) for r in csv.DictReader(open(run/"loss_log.csv")))
-        rows.append(dict(variant=name, n_pairs=n, epochs=epochs, val_loss=val, mse_vs_teacher_dpm=mse,
+        rows.append(dict(variant=name, n_pairs=n, epochs=ep, val_loss=val, mse_vs_teacher_dpm=mse,
                          psnr_vs_teacher_dpm=10 * float(np.log10(1 / max(mse, 1e-12))), confident_share=st["confident_share"],
                          mean_confidence=st["mean_confidence"], classifier_fid=classifier_fid(x, real, clf) if real is not None else float("nan"),
                          label_agreement=float(np.mean([a == b for a, b in zip(st["labels"], sample_stats(ref, clf)["labels"])])),
                          wall_s=time.time() - t0))
+    if grid: 
+        import matplotlib.pyplot as plt
+        plt.close(ablation_grid(shown, grid))
     return rows
 
 # %% ../nbs/12_bench.ipynb #e92dec7f
@@ -217,7 +239,7 @@ Folding BatchNorm into the convolutions is {r['fold_speedup']:.2f}x the eager UN
 {q}
 
 Real-vs-real floor (train[:10k] vs test 10k): **{r['fid_floor']:.2f}**.
-""" + (_student_md(r) if "student" in r else "") + (_ablation_md(r["ablations"]) if r.get("ablations") else "")
+""" + (_student_md(r) if "student" in r else "") + (_ablation_md(r["ablations"], r.get("ablation_run")) if r.get("ablations") else "")
 
 _HOOK_TITLES = dict(include="Include hook (`include_samples`): the bottleneck toward the mean feature of the targets",
                     exclude="Exclude hook (`exclude_samples`): the bottleneck away from the targets",
@@ -261,26 +283,54 @@ def _student_md(r):
 ## Controllable synthesis, per hook
 {sweeps}"""
 
-def _ablation_md(rows):
+def _ablation_md(rows, run=None):
+    run = run or {}
+    head = (f"\nMeasured on {run['date']} ({run['wall_s'] / 60:.0f} min); every student takes about the same number of optimiser steps (batch {run['batch_size']}, "
+            f"lr {run['lr']}, EMA 0.99, seed {run['seed']}) and is scored on the same {run['n_eval']} held-out noises against the "
+            f"teacher's DPM-20 sample of each.\n" if run else "")
+    grid = f"\n![the same noise through the teacher and each ablation student]({run['grid']})\n" if run.get("grid") else ""
     t = "\n".join(f"| {w['variant']} | {w['n_pairs']} | {w['epochs']} | {w['val_loss']:.4f} | {w['mse_vs_teacher_dpm']:.4f} | "
                   f"{w['psnr_vs_teacher_dpm']:.2f} | {w['label_agreement']:.1%} | {w['confident_share']:.1%} | {w['classifier_fid']:.1f} | {w['wall_s']:.0f} s |"
                   for w in rows)
     return f"""
 ## Ablations (one small student each, scored on the same held-out noise)
 
+{head}
 | variant | pairs | epochs | val MSE (own pairs) | MSE vs teacher DPM-20 | PSNR | label agreement | share p > 0.9 | classifier-FID | wall time |
 |---|---|---|---|---|---|---|---|---|---|
 {t}
-"""
+{grid}"""
+
+def _add_ablations(r, ckpt, ablation_dir, n_pairs, n_ancestral_pairs, epochs, clf, real, output, markdown, ablation_kw=None):
+    "Run `ablation_study` into `r` (rows, the run's settings and its grid, relative to the markdown)."
+    t0, png = time.time(), Path(output).parent/"ablations.png"
+    kw = dict(dict(batch_size=64, lr=1e-3, n_eval=500, seed=0), **(ablation_kw or {}))
+    r["ablations"] = ablation_study(ablation_dir, ckpt, n_pairs, n_ancestral_pairs, epochs, clf=clf, real=real, grid=png, **kw)
+    r["ablation_run"] = dict(date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), wall_s=time.time() - t0,
+                             grid=os.path.relpath(png, Path(markdown).parent), **kw)
 
 def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 100, 200), reps:int=5, batch_size:int=50,
               samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md", speed_batch:int=50,
               student=None, # a trained direct decoder checkpoint (`best_model.pt`) to measure too
               ablation_pairs:int=0, ablation_ancestral_pairs:int|None=None, ablation_epochs:int=5, # 0: no ablations
               ablation_dir="runs/ablations", # the ablation students' working folder (resumable)
+              ablations_only:bool=False, # add the ablations to the existing `output` instead of measuring everything again
+              ablation_kw:dict|None=None, # more arguments of `ablation_study` (batch_size, lr, n_eval, seed)
              ):
     "Run the benchmark and write the JSON and markdown files."
     teacher = load_ddpm(ckpt) if ckpt else bundled_teacher()
+    if ablations_only:
+        if not ablation_pairs: raise DDKitError("--ablations_only needs --ablation_pairs N (pairs per ablation student)")
+        if not Path(output).exists(): raise DDKitError(f"no {output} to add the ablations to: run `make bench` first, or drop --ablations_only")
+        r = read_json(output)
+        if r["teacher_sha256"] != teacher_checksum(teacher):
+            raise DDKitError(f"{output} was measured on another teacher (sha256 {r['teacher_sha256'][:12]}): pass that --ckpt, or rerun the whole bench")
+        clf = load_classifier(); te, _ = mnist_tensors(train=False)
+        _add_ablations(r, ckpt, ablation_dir, ablation_pairs, ablation_ancestral_pairs, ablation_epochs, clf,
+                       classifier_features(te[:, None].float() / 255, clf), output, markdown, ablation_kw)
+        write_json(output, r)
+        atomic_write(markdown, lambda tmp: Path(tmp).write_text(_md(r)))
+        return r
     student_model = None
     if student:
         from ddkit.train_direct import load_direct
@@ -315,8 +365,7 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
         for h, rows in r["student"]["sweeps"].items():
             png = Path(output).parent/f"control_{h}.png"
             plt.close(plot_sweep(rows, png)); r["plots"][h] = os.path.relpath(png, Path(markdown).parent)
-    if ablation_pairs:
-        r["ablations"] = ablation_study(ablation_dir, ckpt, ablation_pairs, ablation_ancestral_pairs, ablation_epochs, clf=clf, real=real)
+    if ablation_pairs: _add_ablations(r, ckpt, ablation_dir, ablation_pairs, ablation_ancestral_pairs, ablation_epochs, clf, real, output, markdown, ablation_kw)
     write_json(output, r)
     atomic_write(markdown, lambda tmp: Path(tmp).write_text(_md(r)))
     return r
@@ -334,8 +383,10 @@ def main(argv=None):
     p.add_argument("--ablation_pairs", type=int, default=0, help="train the ablation students on this many pairs each (0: skip)")
     p.add_argument("--ablation_ancestral_pairs", type=int, default=None, help="pairs of the ancestral-pairs student (default: --ablation_pairs)")
     p.add_argument("--ablation_epochs", type=int, default=5)
+    p.add_argument("--ablations_only", action="store_true", help="add the ablations to the existing --output and rewrite --markdown")
     a = p.parse_args(argv)
     limit_threads()
     run_bench(a.ckpt, a.n_fid, a.n_ancestral, reps=a.reps, output=a.output, markdown=a.markdown, student=a.student, speed_batch=a.speed_batch,
-              ablation_pairs=a.ablation_pairs, ablation_ancestral_pairs=a.ablation_ancestral_pairs, ablation_epochs=a.ablation_epochs)
+              ablation_pairs=a.ablation_pairs, ablation_ancestral_pairs=a.ablation_ancestral_pairs, ablation_epochs=a.ablation_epochs,
+              ablations_only=a.ablations_only)
     print(Path(a.markdown).read_text())
