@@ -209,10 +209,11 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
 def _md(r):
     sp = r["unet_image_steps_per_s"]
     bss = sorted({int(k.split("/bs")[1]) for k in sp})
-    names = list(dict.fromkeys(k.split("/bs")[0] for k in sp))
+    # results.json is written with sorted keys, so the tables fix their own row order (a rerun from the JSON reads the same)
+    names = sorted(dict.fromkeys(k.split("/bs")[0] for k in sp), key=lambda n: (n.count("+"), n != "eager", n))
     speed = "\n".join(f"| {n} | " + " | ".join(f"{sp[f'{n}/bs{b}']:.0f}" for b in bss) + " |" for n in names)
     q = "\n".join(f"| {k} | {v['n']} | {v['classifier_fid']:.2f} | {v['confident_share']:.1%} | {v['seconds']:.0f} s | "
-                  f"{v['n'] * v['steps'] / v['seconds']:.0f} |" for k, v in r["samplers"].items())
+                  f"{v['n'] * v['steps'] / v['seconds']:.0f} |" for k, v in sorted(r["samplers"].items(), key=lambda kv: kv[1]["steps"]))
     return f"""# Benchmarks
 
 Measured in one run of `ddkit-bench` on {r['machine']} ({r['threads']} torch threads), torch {r['torch']}, {r['date']}.
@@ -230,7 +231,7 @@ Folding BatchNorm into the convolutions is {r['fold_speedup']:.2f}x the eager UN
 
 | generator | images/s | student speed-up |
 |---|---|---|
-""" + "\n".join(f"| {k} | {v:.2f} | {r['generation_images_per_s']['student-1'] / v:.0f}x |" for k, v in r["generation_images_per_s"].items()) + f"""
+""" + "\n".join(f"| {k} | {v:.2f} | {r['generation_images_per_s']['student-1'] / v:.0f}x |" for k, v in sorted(r["generation_images_per_s"].items(), key=lambda kv: -kv[1])) + f"""
 
 ## Teacher quality by sampler (classifier-FID vs the 10k MNIST test images)
 
@@ -266,9 +267,11 @@ ranks among the first {s['bank_n']:,} training images' encoder features.{_inv_no
 ![{hook} sweep]({png})
 """
 
+def _hook_order(h): return CONTROL_HOOKS.index(h) if h in CONTROL_HOOKS else len(CONTROL_HOOKS)
+
 def _student_md(r):
     s = r["student"]
-    sweeps = "".join(_sweep_md(h, rows, s, r.get("plots", {}).get(h, "")) for h, rows in s["sweeps"].items())
+    sweeps = "".join(_sweep_md(h, rows, s, r.get("plots", {}).get(h, "")) for h, rows in sorted(s["sweeps"].items(), key=lambda kv: _hook_order(kv[0])))
     return f"""
 ## The one-step student (`{r['student_checkpoint']}`)
 
@@ -285,7 +288,7 @@ def _student_md(r):
 
 def _ablation_md(rows, run=None):
     run = run or {}
-    head = (f"\nMeasured on {run['date']} ({run['wall_s'] / 60:.0f} min); every student takes about the same number of optimiser steps (batch {run['batch_size']}, "
+    head = (f"Measured on {run['date']} ({run['wall_s'] / 60:.0f} min); every student takes about the same number of optimiser steps (batch {run['batch_size']}, "
             f"lr {run['lr']}, EMA 0.99, seed {run['seed']}) and is scored on the same {run['n_eval']} held-out noises against the "
             f"teacher's DPM-20 sample of each.\n" if run else "")
     grid = f"\n![the same noise through the teacher and each ablation student]({run['grid']})\n" if run.get("grid") else ""
@@ -299,6 +302,9 @@ def _ablation_md(rows, run=None):
 | variant | pairs | epochs | val MSE (own pairs) | MSE vs teacher DPM-20 | PSNR | label agreement | share p > 0.9 | classifier-FID | wall time |
 |---|---|---|---|---|---|---|---|---|---|
 {t}
+
+The share p > 0.9 counts the classifier's confidence, not quality: a blurred mean image can be classified confidently.
+Read it with the classifier-FID, the label agreement and the grid.
 {grid}"""
 
 def _add_ablations(r, ckpt, ablation_dir, n_pairs, n_ancestral_pairs, epochs, clf, real, output, markdown, ablation_kw=None):
