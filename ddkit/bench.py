@@ -174,6 +174,7 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
     teacher = (load_ddpm(ckpt) if ckpt else bundled_teacher()).to(dev)
     z = noise_from_seeds(range(seed + 4_000_000, seed + 4_000_000 + n_eval)).to(dev)
     ref = torch.cat([sample_from_noise(teacher, z[i:i + pair_batch], "dpm", 20).cpu() for i in range(0, n_eval, pair_batch)])
+    ref_labels = sample_stats(ref, clf)["labels"]  # once: every student is compared with the same teacher samples
     rows, shown = [], {"teacher dpm-20": ref}
     n_anc = n_ancestral_pairs or n_pairs
     for name, v in (variants or ABLATIONS).items():
@@ -198,7 +199,7 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
         rows.append(dict(variant=name, n_pairs=n, epochs=ep, val_loss=val, mse_vs_teacher_dpm=mse,
                          psnr_vs_teacher_dpm=10 * float(np.log10(1 / max(mse, 1e-12))), confident_share=st["confident_share"],
                          mean_confidence=st["mean_confidence"], classifier_fid=classifier_fid(x, real, clf) if real is not None else float("nan"),
-                         label_agreement=float(np.mean([a == b for a, b in zip(st["labels"], sample_stats(ref, clf)["labels"])])),
+                         label_agreement=float(np.mean([a == b for a, b in zip(st["labels"], ref_labels)])),
                          wall_s=time.time() - t0))
     if grid: 
         import matplotlib.pyplot as plt
