@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_train_ddpm.ipynb #a7160312
 from __future__ import annotations
-import argparse, csv, json, math, os, re, signal, sys, time
+import argparse, csv, json, math, os, re, signal, sys, time, warnings
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -17,7 +17,7 @@ from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise
 
 # %% auto #0
 __all__ = ['PRESETS', 'QUALITY_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'checkpoints', 'make_ema',
-           'train_ddpm', 'main', 'export_teacher', 'export_main']
+           'fit_epochs', 'train_ddpm', 'main', 'export_teacher', 'export_main']
 
 # %% ../nbs/04_train_ddpm.ipynb #6ddde489
 PRESETS = {
@@ -56,6 +56,7 @@ def train_parser():
     p.add_argument("--device", type=str, default=None)
     p.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast of the forward pass (GPU; weights stay float32)")
     p.add_argument("--eval_n", type=int, default=0, help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier (quality_log.csv)")
+    p.add_argument("--time_budget", type=float, default=None, help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full OneCycle) if --epochs would not end within it")
     return p
 
 def parse_train_args(argv=None):
@@ -159,6 +160,24 @@ def _truncate_log(log_path, step):
     if not log_path.exists(): return
     _write_csv(log_path, ["step", "epoch", "loss", "lr", "wall_s"], [r for r in _read_csv(log_path) if int(r["step"]) <= step])
 
+def _one_cycle(opt, lr, total, step=0):
+    "The recipe's OneCycle schedule over `total` steps, advanced to `step` (a fitted schedule picks up where the old one was)."
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=total, pct_start=0.25, anneal_strategy="cos")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "lr_scheduler.step() before optimizer.step()": replaying the schedule, not training
+        for _ in range(step): sched.step()
+    return sched
+
+def fit_epochs(epochs_done, # epochs finished when measured
+               elapsed, # seconds this run has trained so far
+               epochs_timed, # epochs that `elapsed` covers
+               budget, # seconds this run may train
+               epochs, # epochs asked for
+              ) -> int:
+    "Epochs that end within `budget` at the measured pace (never more than `epochs`, at least one more than done)."
+    per_epoch = elapsed / epochs_timed
+    return max(epochs_done + 1, min(epochs, epochs_done + int((budget - elapsed) / per_epoch)))
+
 def train_ddpm(args) -> Path:
     "Train (or resume) the teacher; returns the output folder."
     limit_threads()
@@ -172,9 +191,9 @@ def train_ddpm(args) -> Path:
     seed_everything(args.seed)
     model = MNISTDiffusion(timesteps=args.timesteps, base_dim=args.model_base_dim).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, args.lr, total_steps=total, pct_start=0.25, anneal_strategy="cos")
+    sched = _one_cycle(opt, args.lr, total)
     ema = make_ema(model, args)
-    step, wall = 0, 0.0
+    step, wall, fitted = 0, 0.0, None
     found = checkpoints(out)
     if args.resume and found:
         ck = torch.load(found[-1], map_location=device, weights_only=True)
@@ -183,7 +202,8 @@ def train_ddpm(args) -> Path:
             raise DDKitError(f"{found[-1]}: was trained with another --model_base_dim: pass the same flags as the run you resume")
         model.load_state_dict(ck["model"]); ema.load_state_dict(ck["model_ema"])
         opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"])
-        step, wall = ck["step"], ck.get("wall_s", 0.0)
+        step, wall, fitted = ck["step"], ck.get("wall_s", 0.0), ck.get("fitted_epochs")
+        if fitted: total = fitted * spe  # an earlier run fitted its schedule to a --time_budget (restored with the scheduler)
         print(f"resumed from {found[-1]} at step {step}", file=sys.stderr)
     elif found and not args.resume:
         raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume to continue, or another --output_dir")
@@ -196,7 +216,7 @@ def train_ddpm(args) -> Path:
 
     def save(step):
         ck = dict(model=model.state_dict(), model_ema=ema.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
-                  step=step, epoch=step // spe, wall_s=wall, args=vars(args))
+                  step=step, epoch=step // spe, wall_s=wall, fitted_epochs=fitted, args=vars(args))
         atomic_torch_save(ck, out/f"steps_{step:08d}.pt")
         for old in checkpoints(out)[:-args.keep]: old.unlink()
         _plot_loss(log_path, out/"loss_curve.png")
@@ -205,7 +225,7 @@ def train_ddpm(args) -> Path:
     def _on_signal(sig, frame): stopping["sig"] = sig
     old_handlers = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     model.train()
-    perm_epoch = None
+    perm_epoch, step0, t_run = None, step, time.time()
     bar = tqdm(total=stop_at, initial=step, desc="train-ddpm", unit="step", dynamic_ncols=True)
     logf = open(log_path, "a", newline=""); logw = csv.writer(logf)
     if log_path.stat().st_size == 0: logw.writerow(["step", "epoch", "loss", "lr", "wall_s"])
@@ -227,8 +247,15 @@ def train_ddpm(args) -> Path:
             wall += time.time() - t0
             if step % args.log_freq == 0:
                 logw.writerow([step, epoch, f"{loss.item():.6f}", f"{sched.get_last_lr()[0]:.6g}", f"{wall:.1f}"]); logf.flush()
-            bar.update(1); bar.set_postfix(loss=f"{loss.item():.4f}", epoch=epoch)
+            bar.update(1)
+            if step % args.log_freq == 0: bar.set_postfix(loss=f"{loss.item():.4f}", epoch=epoch)  # .item() waits for the GPU: not every step
             end_of_epoch = step % spe == 0
+            if end_of_epoch and args.time_budget and fitted is None and step - step0 >= 2 * spe:
+                e = fit_epochs(step // spe, time.time() - t_run, (step - step0) / spe, args.time_budget, total // spe)
+                fitted = e
+                if e * spe < total:
+                    total = e * spe; stop_at = min(total, args.max_steps or total); sched = _one_cycle(opt, args.lr, total, step)
+                    print(f"--time_budget {args.time_budget:g}s: {e} epochs fit (of {args.epochs}); OneCycle refitted to {total} steps", file=sys.stderr)
             if step % args.ckpt_every == 0 or end_of_epoch or step == stop_at: save(step)
             if end_of_epoch: _save_grid(ema, args, out/f"samples_epoch_{epoch:03d}.png", device)
             if end_of_epoch and args.eval_n: _score_epoch(ema, args, step, epoch, out/"quality_log.csv")

@@ -43,6 +43,7 @@ def direct_parser():
     p.add_argument("--n_samples", type=int, default=36, help="images in each epoch's grid")
     p.add_argument("--max_epochs_this_run", type=int, default=None, help="stop after this many epochs (resume later)")
     p.add_argument("--device", default=None)
+    p.add_argument("--num_workers", type=int, default=0, help="DataLoader processes reading the pairs (a GPU outruns one)")
     return p
 
 # %% ../nbs/08_train_direct.ipynb #19dd2819
@@ -53,9 +54,10 @@ def ema_warmup_avg_fn(decay:float=0.999, # the decay once warmed up
     # torch's get_ema_multi_avg_fn has no warm-up; diffusers' EMAModel has one, but the checkpoints keep AveragedModel's state dict
     @torch.no_grad()
     def update(ema_params, params, n_averaged):
-        n = int(n_averaged)
-        d = min(decay, (1 + n) / (10 + n)) if warmup else decay
-        if torch.is_floating_point(ema_params[0]): torch._foreach_lerp_(ema_params, params, 1 - d)
+        # the decay as a tensor on the parameters' device: reading n_averaged on the host would wait for the GPU every step
+        d = ((1 + n_averaged) / (10 + n_averaged)).clamp(max=decay) if warmup else torch.tensor(decay, device=n_averaged.device)
+        if torch.is_floating_point(ema_params[0]):
+            torch._foreach_mul_(ema_params, d); torch._foreach_add_(ema_params, torch._foreach_mul(params, 1 - d))
         else:
             for e, p in zip(ema_params, params): e.copy_(e * d + p * (1 - d))  # integer buffers (BatchNorm's counter)
     return update
@@ -149,8 +151,9 @@ def train_direct(args):
         if rank == 0: print(f"resumed from {found[-1]} (next epoch {start})", file=sys.stderr)
     sampler = DistributedSampler(train_ds, num_replicas=world, rank=rank, shuffle=True, seed=args.seed, drop_last=False)
     val_sampler = DistributedSampler(val_ds, num_replicas=world, rank=rank, shuffle=False)
-    dl = DataLoader(train_ds, batch_size=args.batch_size, sampler=sampler)
-    vdl = DataLoader(val_ds, batch_size=args.batch_size, sampler=val_sampler)
+    nw = getattr(args, "num_workers", 0)
+    dl = DataLoader(train_ds, batch_size=args.batch_size, sampler=sampler, num_workers=nw, persistent_workers=nw > 0)
+    vdl = DataLoader(val_ds, batch_size=args.batch_size, sampler=val_sampler, num_workers=nw, persistent_workers=nw > 0)
     grid_noise = noise_from_seeds(range(2_000_000_000, 2_000_000_000 + args.n_samples)).to(device)
     end = args.epochs if args.max_epochs_this_run is None else min(args.epochs, start + args.max_epochs_this_run)
     wall = wall0  # training seconds so far, carried across resumes (the loss log's wall_s is cumulative)
@@ -164,8 +167,8 @@ def train_direct(args):
             loss = F.mse_loss(dec(h, skips), x)
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
             ema.update_parameters(model.decoder)
-            tot += loss.item() * len(z); cnt += len(z)
-        train_loss = _allreduce_mean(tot / max(cnt, 1), device)
+            tot += loss.detach() * len(z); cnt += len(z)  # summed on the device: .item() each step would wait for the GPU
+        train_loss = _allreduce_mean(float(tot) / max(cnt, 1), device)
         ema.eval(); model.eval(); vt, vr, vc = 0.0, 0.0, 0
         with torch.no_grad():
             for z, x in vdl:
