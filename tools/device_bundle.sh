@@ -1,6 +1,8 @@
 #!/bin/bash
 # ONE call on a lent GPU (the device tool) that makes both bundled models, prepared by tools/prepare_device.sh:
 #   run(command="bash tools/device_bundle.sh", carry=[".whl", ".devdata"], timeout_s=600)
+# The committed checkpoints under runs/ (about 45 MB) would push what travels over the tool's 64 MiB: move the folder
+# out of the checkout for the call (`mv runs /tmp/runs-hold`, then `mv /tmp/runs-hold runs`); the script needs none of it.
 # 1. the teacher: `--preset gpu` (the original 100 epochs at batch 512, bf16 autocast), fitted by --time_budget to
 #    TEACHER_S seconds; its EMA exported and scored on 1,000 DDIM-50 samples (the quality bar);
 # 2. the student on that teacher: 60,000 DDIM-50 pairs, then ddkit-train-direct with the seed's flags (--lr 1e-4
