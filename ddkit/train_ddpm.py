@@ -245,10 +245,10 @@ def train_ddpm(args) -> Path:
             step += 1
             if step % args.model_ema_steps == 0: ema.update_parameters(model)
             wall += time.time() - t0
-            if step % args.log_freq == 0:
-                logw.writerow([step, epoch, f"{loss.item():.6f}", f"{sched.get_last_lr()[0]:.6g}", f"{wall:.1f}"]); logf.flush()
+            if step % args.log_freq == 0:  # .item() waits for the GPU: only at log steps
+                lv = loss.item(); bar.set_postfix(loss=f"{lv:.4f}", epoch=epoch)
+                logw.writerow([step, epoch, f"{lv:.6f}", f"{sched.get_last_lr()[0]:.6g}", f"{wall:.1f}"]); logf.flush()
             bar.update(1)
-            if step % args.log_freq == 0: bar.set_postfix(loss=f"{loss.item():.4f}", epoch=epoch)  # .item() waits for the GPU: not every step
             end_of_epoch = step % spe == 0
             if end_of_epoch and args.time_budget and fitted is None and step - step0 >= 2 * spe:
                 e = fit_epochs(step // spe, time.time() - t_run, (step - step0) / spe, args.time_budget, total // spe)
