@@ -49,6 +49,9 @@ check-sync: $(STAMP)
 # Phase 1 (runs/teacher-cpu): the cpu preset's 10 epochs from scratch (OneCycle, lr 1e-3, ends at step 9,380).
 # Phase 2 (runs/teacher-cpu-2): 10 more epochs from phase 1's final weights, a fresh OneCycle at lr 5e-4.
 # Phase 3 (runs/teacher-cpu-3): the same again from phase 2's final weights (phase 2 ended short of the bar).
+# Phase 4 (runs/teacher-cpu-4): a shorter, gentler cycle from phase 3's final weights: 5 epochs at peak lr 3e-4
+# (phases 2 and 3 gained only once their lr annealed); --model_ema_decay 0.9975 keeps the EMA's per-update decay
+# at the earlier phases' 0.68 (the original formula scales it by batch size x ema steps / epochs).
 # Each epoch end scores 200 DDIM-50 samples with the evaluation classifier (quality_log.csv in the phase's folder).
 TEACHER_ARGS = --preset cpu --ckpt_every 100 --keep 2 --eval_n 200 --resume
 teacher: $(STAMP)
@@ -57,10 +60,12 @@ teacher: $(STAMP)
 		--ckpt runs/teacher-cpu/steps_00009380.pt --lr 5e-4
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-ddpm $(TEACHER_ARGS) --output_dir runs/teacher-cpu-3 \
 		--ckpt runs/teacher-cpu-2/steps_00009380.pt --lr 5e-4
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-ddpm $(TEACHER_ARGS) --output_dir runs/teacher-cpu-4 \
+		--ckpt runs/teacher-cpu-3/steps_00009380.pt --lr 3e-4 --epochs 5 --model_ema_decay 0.9975
 
 # Ship the newest EMA weights (of the latest phase), their score on 1,000 DDIM-50 samples (the quality bar), a sample
 # grid and the loss curve
-TEACHER_RUN ?= $(patsubst %/,%,$(dir $(lastword $(wildcard runs/teacher-cpu/steps_*.pt runs/teacher-cpu-2/steps_*.pt runs/teacher-cpu-3/steps_*.pt))))
+TEACHER_RUN ?= $(patsubst %/,%,$(dir $(lastword $(wildcard runs/teacher-cpu/steps_*.pt runs/teacher-cpu-2/steps_*.pt runs/teacher-cpu-3/steps_*.pt runs/teacher-cpu-4/steps_*.pt))))
 # Where the newest checkpoint stands against the bar (1,000 DDIM-50 samples of its EMA weights), without shipping it
 TEACHER_CKPT ?= $(lastword $(wildcard $(TEACHER_RUN)/steps_*.pt))
 score-teacher: $(STAMP)
