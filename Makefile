@@ -54,7 +54,7 @@ check-sync: $(STAMP)
 # at the earlier phases' 0.68 (the original formula scales it by batch size x ema steps / epochs). It ended at 82.9%
 # confident on 1,000 samples, phase 3 at 82.3%: restarts of this recipe have flattened out short of the bar.
 # Phase 5 (runs/teacher-cpu-5): a different recipe from phase 4's final weights: batch 128 (the original's; less
-# gradient noise, and 2 threads process more images a second than at 64) for 5 epochs at peak lr 2e-4, and an EMA with
+# gradient noise at the same images a second as batch 64) for 5 epochs at peak lr 2e-4, and an EMA with
 # a real horizon: --model_ema_decay 0.999921875 gives a per-update decay of 0.98 (1 - 0.02/(128 x 10 / 5)), about
 # 50 updates = 500 steps = one epoch averaged, where phases 1-4 (0.68) averaged about 30 steps.
 # It ended at 83.4% on 1,000 (FID 50.9, phase 4: 57.5): a closer stroke distribution, the same confident share.
