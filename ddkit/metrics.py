@@ -138,7 +138,7 @@ def frechet_distance(f1, f2):
     "Fréchet distance between Gaussians fitted to two feature sets [N,D]."
     mu1, mu2 = f1.mean(0), f2.mean(0)
     s1, s2 = np.cov(f1, rowvar=False), np.cov(f2, rowvar=False)
-    covmean, _ = linalg.sqrtm(s1 @ s2, disp=False)
+    covmean = linalg.sqrtm(s1 @ s2)  # no disp=: scipy 1.18 removed it (and the (sqrtm, error) pair it returned)
     if np.iscomplexobj(covmean): covmean = covmean.real
     return float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))
 
