@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_metrics.ipynb #b2029cfb
 from __future__ import annotations
-import argparse, json, math, sys, time
+import argparse, json, math, sys, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -138,7 +138,9 @@ def frechet_distance(f1, f2):
     "Fréchet distance between Gaussians fitted to two feature sets [N,D]."
     mu1, mu2 = f1.mean(0), f2.mean(0)
     s1, s2 = np.cov(f1, rowvar=False), np.cov(f2, rowvar=False)
-    covmean = linalg.sqrtm(s1 @ s2)  # no disp=: scipy 1.18 removed it (and the (sqrtm, error) pair it returned)
+    with warnings.catch_warnings():  # a near-singular product (few samples) only costs accuracy here, as the old disp=False said
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        covmean = linalg.sqrtm(s1 @ s2)  # no disp=: scipy 1.18 removed it (and the (sqrtm, error) pair it returned)
     if np.iscomplexobj(covmean): covmean = covmean.real
     return float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))
 
