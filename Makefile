@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
-.PHONY: demo test bench ablations export clean-nbs check-sync install teacher score-teacher bundle-teacher student bundle-student
+.PHONY: demo test bench ablations export clean-nbs check-sync install teacher score-teacher bundle-teacher student bundle-student next-teacher
 
 install: $(STAMP)
 
@@ -108,21 +108,31 @@ bundle-teacher: $(STAMP)
 	cp $(TEACHER_RUN)/loss_curve.png ddkit/assets/teacher_loss_curve.png
 
 # The bundled student: pairs from the bundled teacher (DPM-Solver++-20, deterministic), then the decoder; both steps
-# resume where they stopped (rerun `make student`), so the job can span sessions. Its state lives in runs/student-cpu.
+# resume where they stopped (rerun `make student`), so the job can span sessions. Its state lives in $(STUDENT_DIR).
+# A student for a teacher not yet shipped (the bundled pair must stay consistent while it trains, which takes more than
+# one session): `make next-teacher` exports TEACHER_RUN's EMA to runs/teacher-next/, then
+# `make student STUDENT_TEACHER=runs/teacher-next/teacher.safetensors STUDENT_DIR=runs/student-next` (rerun until
+# done), then `make bundle-teacher bundle-student STUDENT_DIR=runs/student-next` in one go.
 STUDENT_PAIRS ?= 20000
 STUDENT_EPOCHS ?= 10
+STUDENT_TEACHER ?=
+STUDENT_DIR ?= runs/student-cpu
 student: $(STAMP)
-	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) --sampler dpm --steps 20 --seed 0 --batch_size 50 --output_dir runs/student-cpu/pairs
-	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-direct --data_path runs/student-cpu/pairs --output_dir runs/student-cpu/train \
-		--epochs $(STUDENT_EPOCHS) --lr 1e-3 --batch_size 64 --ema_decay 0.999 --seed 0 --resume
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) --sampler dpm --steps 20 --seed 0 --batch_size 50 --output_dir $(STUDENT_DIR)/pairs \
+		$(if $(STUDENT_TEACHER),--ckpt $(STUDENT_TEACHER))
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-direct --data_path $(STUDENT_DIR)/pairs --output_dir $(STUDENT_DIR)/train \
+		--epochs $(STUDENT_EPOCHS) --lr 1e-3 --batch_size 64 --ema_decay 0.999 --seed 0 --resume $(if $(STUDENT_TEACHER),--ddpm_ckpt $(STUDENT_TEACHER))
+
+next-teacher: $(STAMP)
+	$(BIN)/ddkit-export-teacher --ckpt $(TEACHER_RUN) --output runs/teacher-next/teacher.safetensors
 
 # STUDENT_WEIGHTS=raw ships the last step's decoder of STUDENT_CKPT instead of the EMA (for a run stopped early, while the
 # EMA, decay 0.999, still carries much of the warm start)
-STUDENT_CKPT ?= runs/student-cpu/train/best_model.pt
+STUDENT_CKPT ?= $(STUDENT_DIR)/train/best_model.pt
 STUDENT_WEIGHTS ?= ema
 bundle-student: $(STAMP)
 	$(BIN)/ddkit-export-student --decoder_ckpt $(STUDENT_CKPT) --weights $(STUDENT_WEIGHTS) --output ddkit/assets/student.safetensors
-	cp runs/student-cpu/train/loss_curve.png ddkit/assets/student_loss_curve.png
+	cp $(STUDENT_DIR)/train/loss_curve.png ddkit/assets/student_loss_curve.png
 	$(BIN)/ddkit-eval-student --decoder_ckpt ddkit/assets/student.safetensors --n 1000 --output ddkit/assets/student_quality.json
-	$(BIN)/ddkit-test-direct --decoder_ckpt ddkit/assets/student.safetensors --output_dir runs/student-cpu/test
-	cp runs/student-cpu/test/teacher_vs_student.png ddkit/assets/student_vs_teacher.png
+	$(BIN)/ddkit-test-direct --decoder_ckpt ddkit/assets/student.safetensors --output_dir $(STUDENT_DIR)/test
+	cp $(STUDENT_DIR)/test/teacher_vs_student.png ddkit/assets/student_vs_teacher.png
