@@ -77,7 +77,6 @@ check-sync: $(STAMP)
 # Phase 9 (runs/teacher-cpu-9): more images at a higher learning rate, as the phase-2 and GPU gains came: from phase 8's
 # end, one 12-epoch OneCycle of batch 128 at peak lr 5e-4 (5,628 steps, about 3.7 h: two sessions), the EMA's
 # per-update decay 0.98 (--model_ema_decay 0.9998125 = 1 - 0.02 x 12 / (128 x 10)).
-# At step 4,224 of 5,628 after session 16: 86-89% on 200 at epochs 0-8 (a shallow dip at the peak lr).
 # Each epoch end scores 200 DDIM-50 samples with the evaluation classifier (quality_log.csv in the phase's folder).
 TEACHER_ARGS = --preset cpu --ckpt_every 100 --keep 2 --eval_n 200 --resume
 teacher: $(STAMP)
