@@ -16,8 +16,8 @@ from .data import mnist_tensors, to_model_range
 from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
 
 # %% auto #0
-__all__ = ['PRESETS', 'QUALITY_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'checkpoints', 'make_ema',
-           'fit_epochs', 'train_ddpm', 'main', 'export_teacher', 'export_main']
+__all__ = ['PRESETS', 'QUALITY_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'accumulate_grads', 'checkpoints',
+           'make_ema', 'fit_epochs', 'train_ddpm', 'main', 'export_teacher', 'export_main']
 
 # %% ../nbs/04_train_ddpm.ipynb #6ddde489
 PRESETS = {
@@ -56,6 +56,7 @@ def train_parser():
     p.add_argument("--device", type=str, default=None)
     p.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast of the forward pass (GPU; weights stay float32)")
     p.add_argument("--eval_n", type=int, default=0, help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier (quality_log.csv)")
+    p.add_argument("--accum_steps", type=int, default=1, help="split each batch into this many micro-batches and add their gradients: a large batch's update in a small machine's memory")
     p.add_argument("--time_budget", type=float, default=None, help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full OneCycle) if --epochs would not end within it")
     return p
 
@@ -79,6 +80,20 @@ def diffusion_loss(model:MNISTDiffusion, x0, t, noise, weighting="none", gamma=5
         snr = ab / (1 - ab)
         per = per * (snr.clamp(max=gamma) / snr)
     return per.mean()
+
+# %% ../nbs/04_train_ddpm.ipynb #a1c0ffef
+def accumulate_grads(model:MNISTDiffusion, x0, t, noise, # the whole batch's draws
+                     accum_steps:int=1, # micro-batches to split it into
+                     weighting="none", gamma=5.0, # as `diffusion_loss`
+                     bf16:bool=False, # autocast the forward passes to bf16
+                    ):
+    "Add the batch's mean-loss gradient to `model`'s grads, K micro-batches at a time; returns the batch loss (detached)."
+    total = x0.new_zeros(())
+    for part in torch.arange(len(x0), device=x0.device).tensor_split(accum_steps):
+        with torch.autocast(x0.device.type, torch.bfloat16, enabled=bf16):
+            loss = diffusion_loss(model, x0[part], t[part], noise[part], weighting, gamma) * (len(part) / len(x0))
+        loss.backward(); total += loss.detach()
+    return total
 
 # %% ../nbs/04_train_ddpm.ipynb #234a1cee
 def checkpoints(output_dir):
@@ -181,6 +196,8 @@ def fit_epochs(epochs_done, # epochs finished when measured
 def train_ddpm(args) -> Path:
     "Train (or resume) the teacher; returns the output folder."
     limit_threads()
+    if not 1 <= getattr(args, "accum_steps", 1) <= args.batch_size:
+        raise DDKitError(f"--accum_steps {args.accum_steps}: must be between 1 and --batch_size ({args.batch_size}): pass a value in that range")
     if args.no_clip: raise DDKitError("--no_clip: ddkit samples with the teacher's x0 clipping only: drop --no_clip")
     device = torch.device("cpu") if args.cpu else default_device(args.device)
     out = Path(args.output_dir); out.mkdir(parents=True, exist_ok=True)
@@ -239,9 +256,10 @@ def train_ddpm(args) -> Path:
             noise = torch.randn(x0.shape, generator=g).to(device)
             t = torch.randint(0, args.timesteps, (len(idx),), generator=g).to(device)
             t0 = time.time()
-            with torch.autocast(device.type, torch.bfloat16, enabled=getattr(args, "amp", "none") == "bf16"):
-                loss = diffusion_loss(model, x0, t, noise, args.loss_weighting, args.snr_gamma)
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
+            opt.zero_grad(set_to_none=True)
+            loss = accumulate_grads(model, x0, t, noise, getattr(args, "accum_steps", 1), args.loss_weighting, args.snr_gamma,
+                                    getattr(args, "amp", "none") == "bf16")
+            opt.step(); sched.step()
             step += 1
             if step % args.model_ema_steps == 0: ema.update_parameters(model)
             wall += time.time() - t0
