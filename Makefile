@@ -79,7 +79,7 @@ check-sync: $(STAMP)
 # per-update decay 0.98 (--model_ema_decay 0.9998125 = 1 - 0.02 x 12 / (128 x 10)).
 # It ended at 85.5% on 1,000 (FID 42.6): worse than phases 7-8; the higher learning rate undid their gains.
 # Phase 10 (runs/teacher-cpu-10): less gradient noise instead of more images: from phase 7's end (the best weights),
-# batch 512 (the GPU runs' batch) at peak lr 2e-4 for 3 epochs (351 steps, about 1 h), a quarter of phase 7's noise
+# batch 512 (the GPU runs' batch) at peak lr 2e-4 for 3 epochs (354 steps, about 1 h 15 min), a quarter of phase 7's noise
 # scale (lr / batch); per-update EMA decay 0.95 (--model_ema_decay 0.999970703125 = 1 - 0.05 x 3 / (512 x 10)).
 # It ended at 87.9% on 1,000 (FID 34.4): phase 7's 88.5% within the noise; the CPU recipes have run out.
 # Each epoch end scores 200 DDIM-50 samples with the evaluation classifier (quality_log.csv in the phase's folder).

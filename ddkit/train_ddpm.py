@@ -89,7 +89,7 @@ def accumulate_grads(model:MNISTDiffusion, x0, t, noise, # the whole batch's dra
                     ):
     "Add the batch's mean-loss gradient to `model`'s grads, K micro-batches at a time; returns the batch loss (detached)."
     total = x0.new_zeros(())
-    for part in torch.arange(len(x0), device=x0.device).tensor_split(accum_steps):
+    for part in torch.arange(len(x0), device=x0.device).tensor_split(min(accum_steps, len(x0))):  # a short last batch: no empty parts
         with torch.autocast(x0.device.type, torch.bfloat16, enabled=bf16):
             loss = diffusion_loss(model, x0[part], t[part], noise[part], weighting, gamma) * (len(part) / len(x0))
         loss.backward(); total += loss.detach()
