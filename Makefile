@@ -106,19 +106,25 @@ teacher: $(STAMP)
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-ddpm $(TEACHER_ARGS) --output_dir runs/teacher-cpu-10 \
 		--ckpt runs/teacher-cpu-7/steps_00001876.pt --batch_size 512 --accum_steps 4 --lr 2e-4 --epochs 3 --model_ema_decay 0.999970703125
 
-# Ship the newest EMA weights (of the latest phase), their score on 1,000 DDIM-50 samples (the quality bar), a sample
-# grid and the loss curve
+# The latest phase (`make score-teacher` scores its newest checkpoint on 1,000 DDIM-50 samples, `make next-teacher`
+# exports it)
 TEACHER_RUN ?= $(patsubst %/,%,$(dir $(lastword $(wildcard runs/teacher-cpu/steps_*.pt runs/teacher-cpu-2/steps_*.pt runs/teacher-cpu-3/steps_*.pt runs/teacher-cpu-4/steps_*.pt runs/teacher-cpu-5/steps_*.pt runs/teacher-cpu-6/steps_*.pt runs/teacher-cpu-7/steps_*.pt runs/teacher-cpu-8/steps_*.pt runs/teacher-cpu-9/steps_*.pt runs/teacher-cpu-10/steps_*.pt))))
 # Where the newest checkpoint stands against the bar (1,000 DDIM-50 samples of its EMA weights), without shipping it
 TEACHER_CKPT ?= $(lastword $(wildcard $(TEACHER_RUN)/steps_*.pt))
 score-teacher: $(STAMP)
 	$(BIN)/ddkit-eval-teacher --ckpt $(TEACHER_CKPT) --n 1000 --output $(TEACHER_RUN)/quality_1000_$(basename $(notdir $(TEACHER_CKPT))).json
 
+# The runs that made the weights `bundle-teacher` ships, oldest first (DIR:LAST cuts a phase at the step the next one
+# started from): the best so far, phase 7 (88.5% on 1,000), by way of phases 1-6 and the two GPU cycles. It ships the
+# newest EMA weights of the last run, and the whole lineage's steps, images and wall time (teacher_lineage.json) and
+# loss curve (teacher_loss_curve.png).
+TEACHER_LINEAGE ?= runs/teacher-cpu runs/teacher-cpu-2 runs/teacher-cpu-3 runs/teacher-cpu-4 runs/teacher-cpu-5 \
+	runs/teacher-cpu-6:3286 runs/teacher-gpu runs/teacher-gpu-2 runs/teacher-cpu-7
 bundle-teacher: $(STAMP)
-	$(BIN)/ddkit-export-teacher --ckpt $(TEACHER_RUN) --output ddkit/assets/teacher.safetensors
+	$(BIN)/ddkit-export-teacher --ckpt $(lastword $(TEACHER_LINEAGE)) --output ddkit/assets/teacher.safetensors
 	$(BIN)/ddkit-eval-teacher --n 1000 --output ddkit/assets/teacher_quality.json
 	$(BIN)/ddkit-sample --sampler ddim --steps 50 --n_samples 64 --seed 0 --output ddkit/assets/teacher_samples.png
-	cp $(TEACHER_RUN)/loss_curve.png ddkit/assets/teacher_loss_curve.png
+	$(BIN)/ddkit-teacher-lineage $(TEACHER_LINEAGE) --json ddkit/assets/teacher_lineage.json --png ddkit/assets/teacher_loss_curve.png
 
 # The bundled student: pairs from the bundled teacher (DPM-Solver++-20, deterministic), then the decoder; both steps
 # resume where they stopped (rerun `make student`), so the job can span sessions. Its state lives in $(STUDENT_DIR).

@@ -17,7 +17,8 @@ from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise
 
 # %% auto #0
 __all__ = ['PRESETS', 'QUALITY_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'accumulate_grads', 'checkpoints',
-           'make_ema', 'fit_epochs', 'train_ddpm', 'main', 'export_teacher', 'export_main']
+           'make_ema', 'fit_epochs', 'train_ddpm', 'main', 'export_teacher', 'export_main', 'teacher_lineage',
+           'plot_lineage', 'lineage_main']
 
 # %% ../nbs/04_train_ddpm.ipynb #6ddde489
 PRESETS = {
@@ -317,3 +318,70 @@ def export_main(argv=None):
         if not found: raise DDKitError(f"{ck}: holds no steps_XXXXXXXX.pt checkpoints: pass a checkpoint file or a training --output_dir")
         ck = found[-1]
     print(json.dumps(export_teacher(ck, a.output), indent=1))
+
+# %% ../nbs/04_train_ddpm.ipynb #b1e0a002
+def _run_info(run_dir:Path):
+    "A run's training arguments and last step: its newest checkpoint's, else its `teacher.safetensors` metadata."
+    if found := checkpoints(run_dir):
+        ck = torch.load(found[-1], map_location="cpu", weights_only=True)
+        return ck.get("args", {}), int(ck["step"])
+    if (st := run_dir/"teacher.safetensors").exists():
+        from safetensors import safe_open
+        with safe_open(str(st), "pt") as f: md = f.metadata() or {}
+        if "args" in md and md.get("step"): return json.loads(md["args"]), int(md["step"])
+    raise DDKitError(f"{run_dir}: no steps_XXXXXXXX.pt and no exported teacher.safetensors with its args: pass the --output_dir of a ddkit-train-ddpm run")
+
+def teacher_lineage(phases, # run folders, oldest first: `DIR`, or `DIR:LAST` to stop a phase at step LAST
+                   ) -> list[dict]:
+    "Per phase: run, batch size, peak lr, steps, images, wall time and the loss log up to its last step."
+    out = []
+    for ph in phases:
+        d, _, last = str(ph).partition(":")
+        d = Path(d); log = d/"loss_log.csv"
+        if not log.exists(): raise DDKitError(f"{log}: missing: pass the --output_dir of a ddkit-train-ddpm run")
+        args, step = _run_info(d)
+        if last:
+            if not last.isdigit() or int(last) > step: raise DDKitError(f"{ph}: LAST must be a step the run reached (0-{step}): pass DIR:LAST with LAST <= {step}")
+            step = int(last)
+        rows = [r for r in _read_csv(log) if int(r["step"]) <= step]
+        bs = int(args["batch_size"])
+        out.append(dict(run=str(d), batch_size=bs, lr=float(args["lr"]), steps=step, images=step * bs,
+                        wall_s=float(rows[-1]["wall_s"]) if rows else 0.0,
+                        log=[(int(r["step"]), float(r["loss"])) for r in rows]))
+    return out
+
+# %% ../nbs/04_train_ddpm.ipynb #b1e0a006
+def plot_lineage(lineage, # `teacher_lineage`'s phases
+                 png_path=None, # where to save the figure (PNG), if given
+                 labels=None, # a name per phase (default: the run folders' names)
+                ):
+    "The loss of every phase against millions of images seen, one colour a phase; returns the figure."
+    import matplotlib; matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(8, 3.5)); seen = 0
+    for i, ph in enumerate(lineage):
+        s = [seen + st * ph["batch_size"] for st, _ in ph["log"]]; l = [v for _, v in ph["log"]]
+        k = max(1, len(l) // 50)  # a running mean, as the per-run curve
+        lab = (labels or [Path(p["run"]).name for p in lineage])[i]
+        if l: ax.plot([x / 1e6 for x in s[k-1:]], [sum(l[j-k+1:j+1]) / k for j in range(k-1, len(l))], lw=1, label=f"{lab} (batch {ph['batch_size']})")
+        seen += ph["images"]; ax.axvline(seen / 1e6, c="gray", lw=.3)
+    ax.set_yscale("log"); ax.set_xlabel("images seen (millions)"); ax.set_ylabel("loss (running mean)")
+    ax.legend(fontsize=6, ncol=2); fig.tight_layout()
+    if png_path: atomic_write(png_path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    return fig
+
+@cli_errors
+def lineage_main(argv=None):
+    "Console script `ddkit-teacher-lineage`."
+    p = argparse.ArgumentParser(prog="ddkit-teacher-lineage", description="Steps, images, wall time and loss curve of a teacher trained in phases.")
+    p.add_argument("phases", nargs="+", help="run folders oldest first; DIR:LAST stops a phase at step LAST")
+    p.add_argument("--json", default="teacher_lineage.json"); p.add_argument("--png", default="teacher_lineage.png")
+    a = p.parse_args(argv)
+    lin = teacher_lineage(a.phases)
+    import matplotlib.pyplot as plt
+    plt.close(plot_lineage(lin, a.png))
+    summary = dict(phases=[{k: v for k, v in ph.items() if k != "log"} for ph in lin],
+                   steps=sum(ph["steps"] for ph in lin), images=sum(ph["images"] for ph in lin),
+                   wall_s=round(sum(ph["wall_s"] for ph in lin), 1), epochs_of_60k=round(sum(ph["images"] for ph in lin) / 60_000, 1))
+    write_json(a.json, summary)
+    print(json.dumps({k: v for k, v in summary.items() if k != "phases"}))
