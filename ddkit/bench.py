@@ -241,7 +241,7 @@ Folding BatchNorm into the convolutions is {r['fold_speedup']:.2f}x the eager UN
 {q}
 
 Real-vs-real floor (train[:10k] vs test 10k): **{r['fid_floor']:.2f}**.
-""" + (_student_md(r) if "student" in r else "") + (_ablation_md(r["ablations"], r.get("ablation_run")) if r.get("ablations") else "")
+""" + (_student_md(r) if "student" in r else "") + (_ablation_md(r["ablations"], r.get("ablation_run"), r["teacher_sha256"]) if r.get("ablations") else "")
 
 _HOOK_TITLES = dict(include="Include hook (`include_samples`): the bottleneck toward the mean feature of the targets",
                     exclude="Exclude hook (`exclude_samples`): the bottleneck away from the targets",
@@ -287,9 +287,12 @@ def _student_md(r):
 ## Controllable synthesis, per hook
 {sweeps}"""
 
-def _ablation_md(rows, run=None):
+def _ablation_md(rows, run=None, teacher_sha256=None):
     run = run or {}
-    head = (f"Measured on {run['date']} ({run['wall_s'] / 60:.0f} min); every student takes about the same number of optimiser steps (batch {run['batch_size']}, "
+    was = run.get("teacher_sha256")
+    stale = (f"**Measured on an earlier teacher** (sha256 `{was[:12]}`, not this run's `{teacher_sha256[:12]}`): `make ablations` "
+             f"measures them on this one.\n\n" if was and teacher_sha256 and was != teacher_sha256 else "")
+    head = stale + (f"Measured on {run['date']} ({run['wall_s'] / 60:.0f} min); every student takes about the same number of optimiser steps (batch {run['batch_size']}, "
             f"lr {run['lr']}, EMA 0.99, seed {run['seed']}) and is scored on the same {run['n_eval']} held-out noises against the "
             f"teacher's DPM-20 sample of each.\n" if run else "")
     grid = f"\n![the same noise through the teacher and each ablation student]({run['grid']})\n" if run.get("grid") else ""
@@ -314,7 +317,7 @@ def _add_ablations(r, ckpt, ablation_dir, n_pairs, n_ancestral_pairs, epochs, cl
     kw = dict(dict(batch_size=64, lr=1e-3, n_eval=500, seed=0), **(ablation_kw or {}))
     r["ablations"] = ablation_study(ablation_dir, ckpt, n_pairs, n_ancestral_pairs, epochs, clf=clf, real=real, grid=png, **kw)
     r["ablation_run"] = dict(date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), wall_s=time.time() - t0,
-                             grid=os.path.relpath(png, Path(markdown).parent), **kw)
+                             grid=os.path.relpath(png, Path(markdown).parent), teacher_sha256=r["teacher_sha256"], **kw)
 
 def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 100, 200), reps:int=5, batch_size:int=50,
               samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md", speed_batch:int=50,
@@ -373,6 +376,8 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
             png = Path(output).parent/f"control_{h}.png"
             plt.close(plot_sweep(rows, png)); r["plots"][h] = os.path.relpath(png, Path(markdown).parent)
     if ablation_pairs: _add_ablations(r, ckpt, ablation_dir, ablation_pairs, ablation_ancestral_pairs, ablation_epochs, clf, real, output, markdown, ablation_kw)
+    elif Path(output).exists() and (prev := read_json(output)).get("ablations"):  # keep the hours-long rows, naming their teacher
+        r["ablations"], r["ablation_run"] = prev["ablations"], {"teacher_sha256": prev["teacher_sha256"], **prev.get("ablation_run", {})}
     write_json(output, r)
     atomic_write(markdown, lambda tmp: Path(tmp).write_text(_md(r)))
     return r
