@@ -63,8 +63,8 @@ def generate_pairs(teacher, # a loaded teacher
     if world > 1 and dist.is_initialized(): dist.barrier()
     elif not runf.exists(): write_json(runf, cfg)
     old = read_json(runf)
-    if old != cfg:
-        diff = [k for k in cfg if old.get(k) != cfg[k]]
+    diff = [k for k in cfg if k != "teacher" and old.get(k) != cfg[k]]  # the teacher is its checksum; its path is only a label
+    if diff:
         raise DDKitError(f"{out} holds a run with other settings ({', '.join(diff)}): rerun with the same arguments, or use another --output_dir")
     n_shards = math.ceil(n_samples / batch_size)
     todo = [k for k in my_shards(n_shards, rank, world) if not (out/shard_name(k)).exists()]
@@ -81,7 +81,7 @@ def generate_pairs(teacher, # a loaded teacher
     if rank == 0:
         missing = [k for k in range(n_shards) if not (out/shard_name(k)).exists()]
         if missing: raise DDKitError(f"{out}: {len(missing)} shards missing after the run (e.g. {shard_name(missing[0])}): rerun the same command to finish")
-        write_json(out/"manifest.json", {**cfg, "count": n_samples, "shards": [dict(file=shard_name(k), sha256=file_sha256(out/shard_name(k))) for k in range(n_shards)]})
+        write_json(out/"manifest.json", {**old, "count": n_samples, "shards": [dict(file=shard_name(k), sha256=file_sha256(out/shard_name(k))) for k in range(n_shards)]})
     return out
 
 # %% ../nbs/07_pairs.ipynb #cb9bc06c
