@@ -127,7 +127,8 @@ bundle-teacher: $(STAMP)
 	$(BIN)/ddkit-teacher-lineage $(TEACHER_LINEAGE) --json ddkit/assets/teacher_lineage.json --png ddkit/assets/teacher_loss_curve.png
 
 # The bundled student: pairs from the bundled teacher (DPM-Solver++-20, deterministic), then the decoder; both steps
-# resume where they stopped (rerun `make student`), so the job can span sessions. Its state lives in $(STUDENT_DIR).
+# resume where they stopped (rerun `make student`), so the job can span sessions. Its state lives in $(STUDENT_DIR)
+# (runs/student-cpu-2: the student of phase 7's teacher, bundled in session 18; runs/student-cpu: phase 1's, before).
 # A student for a teacher not yet shipped (the bundled pair must stay consistent while it trains, which takes more than
 # one session): `make next-teacher` exports TEACHER_RUN's EMA to runs/teacher-next/, then
 # `make student STUDENT_TEACHER=runs/teacher-next/teacher.safetensors STUDENT_DIR=runs/student-next` (rerun until
@@ -135,7 +136,7 @@ bundle-teacher: $(STAMP)
 STUDENT_PAIRS ?= 20000
 STUDENT_EPOCHS ?= 10
 STUDENT_TEACHER ?=
-STUDENT_DIR ?= runs/student-cpu
+STUDENT_DIR ?= runs/student-cpu-2
 student: $(STAMP)
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) --sampler dpm --steps 20 --seed 0 --batch_size 50 --output_dir $(STUDENT_DIR)/pairs \
 		$(if $(STUDENT_TEACHER),--ckpt $(STUDENT_TEACHER))
