@@ -27,10 +27,13 @@ bench: $(STAMP)
 	$(BIN)/ddkit-bench --student ddkit/assets/student.safetensors --output benchmarks/results.json --markdown BENCHMARKS.md $(BENCH_ARGS)
 
 # The ablation rows of BENCHMARKS.md (deterministic vs ancestral pairs, encoder t=None vs t=T-1, warm start vs random init):
-# one small student each, added to the existing benchmarks/results.json; resumable (rerun to continue), state in runs/ablations
+# one small student each, added to the existing benchmarks/results.json; resumable (rerun to continue), state in
+# $(ABLATION_DIR), one folder per teacher (runs/ablations: the rows measured on phase 1's teacher, 2026-11-29)
 ABLATION_ARGS ?= --ablation_pairs 1000 --ablation_ancestral_pairs 200 --ablation_epochs 15
+ABLATION_DIR ?= runs/ablations-2
 ablations: $(STAMP)
-	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-bench --ablations_only --output benchmarks/results.json --markdown BENCHMARKS.md $(ABLATION_ARGS)
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-bench --ablations_only --output benchmarks/results.json --markdown BENCHMARKS.md \
+		--ablation_dir $(ABLATION_DIR) $(ABLATION_ARGS)
 
 export: $(STAMP)
 	$(BIN)/nbdev_export

@@ -396,9 +396,10 @@ def main(argv=None):
     p.add_argument("--ablation_ancestral_pairs", type=int, default=None, help="pairs of the ancestral-pairs student (default: --ablation_pairs)")
     p.add_argument("--ablation_epochs", type=int, default=5)
     p.add_argument("--ablations_only", action="store_true", help="add the ablations to the existing --output and rewrite --markdown")
+    p.add_argument("--ablation_dir", default="runs/ablations", help="the ablation students' working folder (resumable; one per teacher)")
     a = p.parse_args(argv)
     limit_threads()
     run_bench(a.ckpt, a.n_fid, a.n_ancestral, reps=a.reps, output=a.output, markdown=a.markdown, student=a.student, speed_batch=a.speed_batch,
               ablation_pairs=a.ablation_pairs, ablation_ancestral_pairs=a.ablation_ancestral_pairs, ablation_epochs=a.ablation_epochs,
-              ablations_only=a.ablations_only)
+              ablations_only=a.ablations_only, ablation_dir=a.ablation_dir)
     print(Path(a.markdown).read_text())
