@@ -158,6 +158,11 @@ def _plot_quality(log_path, png_path):
     fig.suptitle(f"{rows[-1]['n']} {rows[-1]['sampler']}-{rows[-1]['steps']} samples per point"); fig.tight_layout()
     atomic_write(png_path, lambda tmp: fig.savefig(tmp, format="png", dpi=100)); plt.close(fig)
 
+def _running_mean(vals):
+    "The window (a fiftieth of the points) and the running means of `vals`, for the loss curves."
+    k = max(1, len(vals) // 50)
+    return k, [sum(vals[i-k+1:i+1]) / k for i in range(k-1, len(vals))]
+
 def _plot_loss(log_path, png_path):
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
@@ -166,8 +171,8 @@ def _plot_loss(log_path, png_path):
     s = [int(r["step"]) for r in rows]; l = [float(r["loss"]) for r in rows]
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.plot(s, l, lw=.5, alpha=.5, label="loss")
-    k = max(1, len(l) // 50)
-    ax.plot(s[k-1:], [sum(l[i-k+1:i+1])/k for i in range(k-1, len(l))], label=f"mean of {k}")
+    k, m = _running_mean(l)
+    ax.plot(s[k-1:], m, label=f"mean of {k}")
     ax.set_yscale("log"); ax.set_xlabel("step"); ax.set_ylabel("loss"); ax.legend(); fig.tight_layout()
     atomic_write(png_path, lambda tmp: fig.savefig(tmp, format="png", dpi=100)); plt.close(fig)
 
@@ -359,11 +364,10 @@ def plot_lineage(lineage, # `teacher_lineage`'s phases
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(8, 3.5)); seen = 0
-    for i, ph in enumerate(lineage):
-        s = [seen + st * ph["batch_size"] for st, _ in ph["log"]]; l = [v for _, v in ph["log"]]
-        k = max(1, len(l) // 50)  # a running mean, as the per-run curve
-        lab = (labels or [Path(p["run"]).name for p in lineage])[i]
-        if l: ax.plot([x / 1e6 for x in s[k-1:]], [sum(l[j-k+1:j+1]) / k for j in range(k-1, len(l))], lw=1, label=f"{lab} (batch {ph['batch_size']})")
+    for ph, lab in zip(lineage, labels or [Path(p["run"]).name for p in lineage]):
+        s = [seen + st * ph["batch_size"] for st, _ in ph["log"]]
+        k, m = _running_mean([v for _, v in ph["log"]])  # as the per-run curve
+        if m: ax.plot([x / 1e6 for x in s[k-1:]], m, lw=1, label=f"{lab} (batch {ph['batch_size']})")
         seen += ph["images"]; ax.axvline(seen / 1e6, c="gray", lw=.3)
     ax.set_yscale("log"); ax.set_xlabel("images seen (millions)"); ax.set_ylabel("loss (running mean)")
     ax.legend(fontsize=6, ncol=2); fig.tight_layout()
@@ -380,8 +384,8 @@ def lineage_main(argv=None):
     lin = teacher_lineage(a.phases)
     import matplotlib.pyplot as plt
     plt.close(plot_lineage(lin, a.png))
-    summary = dict(phases=[{k: v for k, v in ph.items() if k != "log"} for ph in lin],
-                   steps=sum(ph["steps"] for ph in lin), images=sum(ph["images"] for ph in lin),
-                   wall_s=round(sum(ph["wall_s"] for ph in lin), 1), epochs_of_60k=round(sum(ph["images"] for ph in lin) / 60_000, 1))
+    images = sum(ph["images"] for ph in lin)
+    summary = dict(phases=[{k: v for k, v in ph.items() if k != "log"} for ph in lin], steps=sum(ph["steps"] for ph in lin),
+                   images=images, wall_s=round(sum(ph["wall_s"] for ph in lin), 1), epochs_of_60k=round(images / 60_000, 1))
     write_json(a.json, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "phases"}))
