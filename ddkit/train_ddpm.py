@@ -16,9 +16,9 @@ from .data import mnist_tensors, to_model_range
 from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
 
 # %% auto #0
-__all__ = ['PRESETS', 'QUALITY_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'accumulate_grads', 'checkpoints',
-           'make_ema', 'fit_epochs', 'train_ddpm', 'main', 'export_teacher', 'export_main', 'teacher_lineage',
-           'plot_lineage', 'lineage_main']
+__all__ = ['PRESETS', 'QUALITY_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'weighting_gamma',
+           'accumulate_grads', 'checkpoints', 'make_ema', 'fit_epochs', 'train_ddpm', 'main', 'export_teacher',
+           'export_main', 'teacher_lineage', 'plot_lineage', 'lineage_main']
 
 # %% ../nbs/04_train_ddpm.ipynb #6ddde489
 PRESETS = {
@@ -49,8 +49,9 @@ def train_parser():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--ckpt_every", type=int, default=100, help="write a checkpoint every N steps (and at each epoch end)")
     p.add_argument("--keep", type=int, default=3, help="checkpoints to keep (the newest)")
-    p.add_argument("--loss_weighting", choices=["none", "min_snr"], default="none")
-    p.add_argument("--snr_gamma", type=float, default=5.0)
+    p.add_argument("--loss_weighting", choices=["none", "min_snr", "p2"], default="none")
+    p.add_argument("--snr_gamma", type=float, default=5.0, help="min-SNR's clamp")
+    p.add_argument("--p2_gamma", type=float, default=1.0, help="P2's exponent (k=1)")
     p.add_argument("--sampler", choices=["ancestral", "ddim", "dpm"], default="ddim", help="sampler of the epoch grids")
     p.add_argument("--sample_steps", type=int, default=50)
     p.add_argument("--n_train", type=int, default=None, help="use only the first N training images (tests)")
@@ -72,15 +73,22 @@ def parse_train_args(argv=None):
     return args
 
 # %% ../nbs/04_train_ddpm.ipynb #90f42c8e
-def diffusion_loss(model:MNISTDiffusion, x0, t, noise, weighting="none", gamma=5.0):
-    "Noise-prediction MSE, optionally min-SNR weighted."
+def diffusion_loss(model:MNISTDiffusion, x0, t, noise,
+                   weighting="none", # "none", "min_snr" or "p2"
+                   gamma=5.0, # min-SNR's clamp, or P2's exponent
+                  ):
+    "Noise-prediction MSE, optionally min-SNR or P2 weighted."
     pred = model.model(model.q_sample(x0, t, noise), t)
     per = F.mse_loss(pred, noise, reduction="none").mean(dim=(1, 2, 3))
-    if weighting == "min_snr":
+    if weighting != "none":
         ab = model.alphas_cumprod.gather(-1, t)
         snr = ab / (1 - ab)
-        per = per * (snr.clamp(max=gamma) / snr)
+        per = per * (snr.clamp(max=gamma) / snr if weighting == "min_snr" else (1 + snr) ** -gamma)
     return per.mean()
+
+def weighting_gamma(args):
+    "The `gamma` of `args.loss_weighting`: min-SNR's clamp or P2's exponent."
+    return args.p2_gamma if args.loss_weighting == "p2" else args.snr_gamma
 
 # %% ../nbs/04_train_ddpm.ipynb #a1c0ffef
 def accumulate_grads(model:MNISTDiffusion, x0, t, noise, # the whole batch's draws
@@ -263,7 +271,7 @@ def train_ddpm(args) -> Path:
             t = torch.randint(0, args.timesteps, (len(idx),), generator=g).to(device)
             t0 = time.time()
             opt.zero_grad(set_to_none=True)
-            loss = accumulate_grads(model, x0, t, noise, getattr(args, "accum_steps", 1), args.loss_weighting, args.snr_gamma,
+            loss = accumulate_grads(model, x0, t, noise, getattr(args, "accum_steps", 1), args.loss_weighting, weighting_gamma(args),
                                     getattr(args, "amp", "none") == "bf16")
             opt.step(); sched.step()
             step += 1
