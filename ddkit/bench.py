@@ -195,12 +195,14 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
         with torch.no_grad(): x = torch.cat([student(z[i:i + 250]).cpu() for i in range(0, n_eval, 250)])
         st = sample_stats(x, clf); shown[f"{name} ({n})"] = x
         mse = ((x - ref) ** 2).mean().item()
-        val = min(float(r["val_loss_ema"]) for r in csv.DictReader(open(run/"loss_log.csv")))
+        log = list(csv.DictReader(open(run/"loss_log.csv")))
+        val = min(float(r["val_loss_ema"]) for r in log)
         rows.append(dict(variant=name, n_pairs=n, epochs=ep, val_loss=val, mse_vs_teacher_dpm=mse,
                          psnr_vs_teacher_dpm=10 * float(np.log10(1 / max(mse, 1e-12))), confident_share=st["confident_share"],
                          mean_confidence=st["mean_confidence"], classifier_fid=classifier_fid(x, real, clf) if real is not None else float("nan"),
                          label_agreement=float(np.mean([a == b for a, b in zip(st["labels"], ref_labels)])),
-                         wall_s=time.time() - t0))
+                         wall_s=time.time() - t0, # this call's seconds (pairs and epochs already on disk cost none)
+                         train_s=float(log[-1]["wall_s"])))  # the student's training seconds, summed over resumed runs
     if grid: 
         import matplotlib.pyplot as plt
         plt.close(ablation_grid(shown, grid))
@@ -292,21 +294,23 @@ def _ablation_md(rows, run=None, teacher_sha256=None):
     was = run.get("teacher_sha256")
     stale = (f"**Measured on an earlier teacher** (sha256 `{was[:12]}`, not this run's `{teacher_sha256[:12]}`): `make ablations` "
              f"measures them on this one.\n\n" if was and teacher_sha256 and was != teacher_sha256 else "")
-    head = stale + (f"Measured on {run['date']} ({run['wall_s'] / 60:.0f} min); every student takes about the same number of optimiser steps (batch {run['batch_size']}, "
+    head = stale + (f"Measured on {run['date']} (this pass {run['wall_s'] / 60:.0f} min: pair sets and students already in the ablation folder are reused); every student takes about the same number of optimiser steps (batch {run['batch_size']}, "
             f"lr {run['lr']}, EMA 0.99, seed {run['seed']}) and is scored on the same {run['n_eval']} held-out noises against the "
             f"teacher's DPM-20 sample of each.\n" if run else "")
     grid = f"\n![the same noise through the teacher and each ablation student]({run['grid']})\n" if run.get("grid") else ""
     t = "\n".join(f"| {w['variant']} | {w['n_pairs']} | {w['epochs']} | {w['val_loss']:.4f} | {w['mse_vs_teacher_dpm']:.4f} | "
-                  f"{w['psnr_vs_teacher_dpm']:.2f} | {w['label_agreement']:.1%} | {w['confident_share']:.1%} | {w['classifier_fid']:.1f} | {w['wall_s']:.0f} s |"
+                  f"{w['psnr_vs_teacher_dpm']:.2f} | {w['label_agreement']:.1%} | {w['confident_share']:.1%} | {w['classifier_fid']:.1f} | {w.get('train_s', w['wall_s']):.0f} s |"
                   for w in rows)
     return f"""
 ## Ablations (one small student each, scored on the same held-out noise)
 
 {head}
-| variant | pairs | epochs | val MSE (own pairs) | MSE vs teacher DPM-20 | PSNR | label agreement | share p > 0.9 | classifier-FID | wall time |
+| variant | pairs | epochs | val MSE (own pairs) | MSE vs teacher DPM-20 | PSNR | label agreement | share p > 0.9 | classifier-FID | training time |
 |---|---|---|---|---|---|---|---|---|---|
 {t}
 
+Training time is the student's own (its loss log, over resumed runs); making its pairs is not in it: a pair costs one
+sample of its sampler (1,000 UNet calls for ancestral-1000, 20 for DPM-20; speeds above).
 The share p > 0.9 counts the classifier's confidence, not quality: a blurred mean image can be classified confidently.
 Read it with the classifier-FID, the label agreement and the grid.
 {grid}"""
