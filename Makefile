@@ -87,9 +87,9 @@ check-sync: $(STAMP)
 # It ended at 87.9% on 1,000 (FID 34.4): phase 7's 88.5% within the noise; the CPU recipes have run out.
 # Phase 11 (runs/teacher-cpu-11): another objective instead of another schedule: from phase 7's end, phase 7's recipe
 # halved (2 epochs of batch 128 at peak lr 2e-4, 938 steps, about 45 min; per-update EMA decay 0.98: --model_ema_decay
-# 0.99996875) with P2 loss weights (--loss_weighting p2,
-# 1 / (1 + SNR): full weight where the digit's shape is decided, less on the cleaner steps than min-SNR-5 gives), since
-# about one sample in nine fails by its shape (a broken or doubled stroke), not by its edges.
+# 0.99996875) with P2 loss weights (--loss_weighting p2, 1 / (1 + SNR): full weight where the digit's shape is decided,
+# less on the cleaner steps than min-SNR-5 gives), since about one sample in nine fails by its shape (a broken or
+# doubled stroke), not by its edges.
 # It ended at 87.3% on 1,000 (FID 33.0, the lineage's lowest): phase 7's 88.5% within the noise; not bundled.
 # Each epoch end scores 200 DDIM-50 samples with the evaluation classifier (quality_log.csv in the phase's folder).
 TEACHER_ARGS = --preset cpu --ckpt_every 100 --keep 2 --eval_n 200 --resume
