@@ -176,7 +176,9 @@ def sample_from_noise(model:MNISTDiffusion, # the teacher
                       steps:int|None=None, # sampling steps (ancestral always uses all T)
                       generator:torch.Generator|None=None, # CPU generator for the ancestral sampler's fresh noise
                       eps_model=None, # the UNet to call (default: `fast_unet(model)`)
-                      progress:bool=False):
+                      progress:bool=False,
+                      on_step=None, # called as `on_step(t, x0)` after each DDIM/DPM step; x0: DDIM's x0 prediction (else None)
+                     ):
     "Run one sampler from the given noise; returns images in [0,1]."
     if sampler not in SAMPLERS: raise DDKitError(f"unknown sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
     if noise.ndim != 4 or noise.shape[1:] != (model.in_channels, model.image_size, model.image_size):
@@ -196,7 +198,8 @@ def sample_from_noise(model:MNISTDiffusion, # the teacher
     sched = _scheduler(model, sampler, steps or DEFAULT_STEPS[sampler])
     for t in tqdm(sched.timesteps, disable=not progress, desc=sampler, leave=False):
         eps = net(x, torch.full((B,), int(t), device=dev, dtype=torch.long))
-        x = sched.step(eps, t, x).prev_sample
+        o = sched.step(eps, t, x); x = o.prev_sample
+        if on_step: on_step(int(t), getattr(o, "pred_original_sample", None))
     return ((x.clamp(-1, 1) + 1.0) / 2.0)
 
 def sample(model:MNISTDiffusion, # the teacher

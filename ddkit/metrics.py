@@ -19,7 +19,8 @@ from .data import mnist_tensors
 # %% auto #0
 __all__ = ['MnistClassifier', 'predict_proba', 'test_accuracy', 'train_classifier', 'save_classifier', 'load_classifier',
            'train_classifier_main', 'sample_stats', 'meets_quality_bar', 'classifier_features', 'frechet_distance',
-           'classifier_fid', 'real_fid_floor', 'evaluate_teacher', 'eval_teacher_main']
+           'classifier_fid', 'real_fid_floor', 'evaluate_teacher', 'eval_teacher_main', 'class_trajectory',
+           'decision_summary', 'plot_class_trajectory']
 
 # %% ../nbs/05_metrics.ipynb #75dccc76
 def _block(i, o):
@@ -190,12 +191,59 @@ def eval_teacher_main(argv=None):
     p.add_argument("--steps", type=int, default=50); p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch_size", type=int, default=50); p.add_argument("--device", default=None)
     p.add_argument("--output", default="teacher_quality.json", help="JSON report; a grid of the first 64 goes beside it (.png)")
+    p.add_argument("--raw", action="store_true", help="score a steps_XXXXXXXX.pt's raw weights instead of its EMA")
     a = p.parse_args(argv)
+    if a.raw and not (a.ckpt and Path(a.ckpt).suffix == ".pt"):
+        raise DDKitError("--raw: only a training checkpoint (steps_XXXXXXXX.pt) holds raw weights beside its EMA: pass one with --ckpt")
     limit_threads()
-    model = load_ddpm(a.ckpt, device=a.device) if a.ckpt else bundled_teacher(a.device)
+    model = load_ddpm(a.ckpt, ema=not a.raw, device=a.device) if a.ckpt else bundled_teacher(a.device)
     r, x = evaluate_teacher(model, a.n, a.sampler, a.steps, a.seed, batch_size=a.batch_size)
-    r.update(teacher=str(a.ckpt or "bundled"), teacher_sha256=teacher_checksum(model))
+    r.update(teacher=str(a.ckpt or "bundled"), weights="raw" if a.raw else "ema", teacher_sha256=teacher_checksum(model))
     out = Path(a.output)
     atomic_write(out.with_suffix(".png"), lambda tmp: save_image(x[:64], tmp, nrow=8, format="png"))
     write_json(out, r)
     print(json.dumps({k: v for k, v in r.items() if k != "class_share"}, indent=1))
+
+# %% ../nbs/05_metrics.ipynb #50b5ec62
+def class_trajectory(model, # a loaded teacher
+                     seeds, # one starting-noise seed per sample (`noise_from_seeds`)
+                     steps:int=50, # DDIM steps
+                     clf=None, # evaluation classifier (default: bundled)
+                     batch_size:int=50, progress:bool=True):
+    "Classify DDIM's x0 prediction after every step: `(t [S], probs [S,N,10])`; the last step's are the samples'."
+    from ddkit.ddpm import sample_from_noise, noise_from_seeds, fast_unet
+    clf, net, seeds = clf or load_classifier(), fast_unet(model), list(seeds)
+    ts, out = [], []
+    for b in tqdm(range(0, len(seeds), batch_size), disable=not progress, desc="class trajectory"):
+        ps, tb = [], []
+        def on_step(t, x0): tb.append(t); ps.append(predict_proba(clf, (x0.float().cpu().clamp(-1, 1) + 1) / 2))
+        sample_from_noise(model, noise_from_seeds(seeds[b:b + batch_size]), "ddim", steps, eps_model=net, on_step=on_step)
+        ts, out = tb, out + [torch.stack(ps)]
+    return torch.tensor(ts), torch.cat(out, 1)
+
+def decision_summary(t, probs, # `class_trajectory`'s output
+                     threshold:float=0.9, # the bar's confidence
+                    ) -> list[dict]:
+    "Per step: mean top probability of the x0 prediction and agreement with the final digit, for samples ending confident or not."
+    final = probs[-1]; ok = final.max(1).values > threshold
+    conf, agree = probs.max(2).values, (probs.argmax(2) == final.argmax(1)).float()
+    mean = lambda v, m: v[m].mean().item() if m.any() else float("nan")
+    return [dict(t=int(tt), n_confident=int(ok.sum()), n_unconfident=int((~ok).sum()),
+                 conf_confident=mean(conf[i], ok), conf_unconfident=mean(conf[i], ~ok),
+                 agree_confident=mean(agree[i], ok), agree_unconfident=mean(agree[i], ~ok)) for i, tt in enumerate(t.tolist())]
+
+def plot_class_trajectory(t, probs, # `class_trajectory`'s output
+                          threshold:float=0.9, png_path=None, # where to save the figure (PNG), if given
+                          title:str="when is the digit decided? (DDIM x0 prediction)"):
+    "Mean confidence and agreement with the final digit against t, for samples that end confident and those that do not."
+    import matplotlib.pyplot as plt
+    rows = decision_summary(t, probs, threshold)
+    fig, axs = plt.subplots(1, 2, figsize=(9, 3.2), sharex=True)
+    for ax, k, lab in zip(axs, ("conf", "agree"), ("mean top probability", "share with the final digit")):
+        for g, c in (("confident", "C0"), ("unconfident", "C3")):
+            ax.plot([r["t"] for r in rows], [r[f"{k}_{g}"] for r in rows], c=c, label=f"end {g} ({rows[0]['n_' + g]})")
+        ax.set_ylabel(lab); ax.set_xlabel("t (sampling runs right)"); ax.set_ylim(0, 1.02)
+    axs[0].invert_xaxis()  # the axes share x: invert once
+    axs[0].legend(); fig.suptitle(title); fig.tight_layout()
+    if png_path: atomic_write(png_path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    return fig

@@ -34,7 +34,7 @@ def train_parser():
     p.add_argument("--lr", type=float, default=0.001)
     p.add_argument("--batch_size", type=int, default=128)
     p.add_argument("--epochs", type=int, default=100)
-    p.add_argument("--ckpt", type=str, default=None, help="initialise the weights from this checkpoint (no optimizer state)")
+    p.add_argument("--ckpt", type=str, default=None, help="initialise the weights from this checkpoint, with a fresh optimizer and EMA: a steps_*.pt gives its raw weights (`model`, as the original script), a .safetensors its EMA weights (ddkit-export-teacher exports a .pt's)")
     p.add_argument("--n_samples", type=int, default=36, help="samples in each epoch's grid")
     p.add_argument("--model_base_dim", type=int, default=64)
     p.add_argument("--timesteps", type=int, default=1000)
