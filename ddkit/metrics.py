@@ -213,12 +213,12 @@ def class_trajectory(model, # a loaded teacher
     "Classify DDIM's x0 prediction after every step: `(t [S], probs [S,N,10])`; the last step's are the samples'."
     from ddkit.ddpm import sample_from_noise, noise_from_seeds, fast_unet
     clf, net, seeds = clf or load_classifier(), fast_unet(model), list(seeds)
-    ts, out = [], []
+    out = []
     for b in tqdm(range(0, len(seeds), batch_size), disable=not progress, desc="class trajectory"):
-        ps, tb = [], []
-        def on_step(t, x0): tb.append(t); ps.append(predict_proba(clf, (x0.float().cpu().clamp(-1, 1) + 1) / 2))
+        ts, ps = [], []  # every batch runs the same timesteps
+        def on_step(t, x0): ts.append(t); ps.append(predict_proba(clf, (x0.float().cpu().clamp(-1, 1) + 1) / 2))
         sample_from_noise(model, noise_from_seeds(seeds[b:b + batch_size]), "ddim", steps, eps_model=net, on_step=on_step)
-        ts, out = tb, out + [torch.stack(ps)]
+        out.append(torch.stack(ps))
     return torch.tensor(ts), torch.cat(out, 1)
 
 def decision_summary(t, probs, # `class_trajectory`'s output
