@@ -14,7 +14,7 @@ from scipy import linalg
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, load_file
 from .core import DDKitError, cli_errors, atomic_write, write_json, seed_everything, limit_threads, state_dict_sha256
-from .data import mnist_tensors
+from .data import mnist_tensors, to_unit_range
 
 # %% auto #0
 __all__ = ['MnistClassifier', 'predict_proba', 'test_accuracy', 'train_classifier', 'save_classifier', 'load_classifier',
@@ -216,7 +216,7 @@ def class_trajectory(model, # a loaded teacher
     out = []
     for b in tqdm(range(0, len(seeds), batch_size), disable=not progress, desc="class trajectory"):
         ts, ps = [], []  # every batch runs the same timesteps
-        def on_step(t, x0): ts.append(t); ps.append(predict_proba(clf, (x0.float().cpu().clamp(-1, 1) + 1) / 2))
+        def on_step(t, x0): ts.append(t); ps.append(predict_proba(clf, to_unit_range(x0.float().cpu())))
         sample_from_noise(model, noise_from_seeds(seeds[b:b + batch_size]), "ddim", steps, eps_model=net, on_step=on_step)
         out.append(torch.stack(ps))
     return torch.tensor(ts), torch.cat(out, 1)
