@@ -7,6 +7,7 @@ buffers along with the weights, so they are not the statistics of the averaged w
 Score the result with `ddkit-eval-teacher --ckpt DST --n 1000`."""
 import sys, torch
 from torch.optim.swa_utils import update_bn
+from ddkit.core import limit_threads
 from ddkit.ddpm import load_ddpm, save_ddpm
 from ddkit.data import mnist_tensors, to_model_range
 
@@ -15,7 +16,7 @@ class NoisedUNet(torch.nn.Module):
     def __init__(self, ddpm, g:torch.Generator):
         super().__init__(); self.ddpm, self.g = ddpm, g
     def forward(self, x0):
-        t = torch.randint(0, len(self.ddpm.betas), (len(x0),), generator=self.g)
+        t = torch.randint(0, self.ddpm.timesteps, (len(x0),), generator=self.g)
         return self.ddpm.model(self.ddpm.q_sample(x0, t, torch.randn(x0.shape, generator=self.g)), t)
 
 def recalibrate(src, dst, n=20_000, batch_size=250, seed=0):
@@ -30,12 +31,12 @@ def recalibrate(src, dst, n=20_000, batch_size=250, seed=0):
 def soup(dst, *srcs):
     "Uniform average of the teachers `srcs` (weights and float buffers), saved to `dst`."
     ms = [load_ddpm(s) for s in srcs]
-    sd = {k: (sum(m.state_dict()[k].double() for m in ms) / len(ms)).to(v.dtype) if v.is_floating_point() else v
-          for k, v in ms[0].state_dict().items()}
-    ms[0].load_state_dict(sd); save_ddpm(ms[0], dst, note="uniform soup of " + " ".join(map(str, srcs)))
+    sds = [m.state_dict() for m in ms]
+    avg = {k: (sum(sd[k].double() for sd in sds) / len(sds)).to(v.dtype) if v.is_floating_point() else v for k, v in sds[0].items()}
+    ms[0].load_state_dict(avg); save_ddpm(ms[0], dst, note="uniform soup of " + " ".join(map(str, srcs)))
 
 if __name__ == "__main__":
-    torch.set_num_threads(2)
+    limit_threads(2)
     cmd, *args = sys.argv[1:]
     if cmd == "recal": recalibrate(args[0], args[1], *(int(a) for a in args[2:]))
     elif cmd == "soup": soup(*args)
