@@ -59,6 +59,7 @@ def train_parser():
     p.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast of the forward pass (GPU; weights stay float32)")
     p.add_argument("--eval_n", type=int, default=0, help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier (quality_log.csv)")
     p.add_argument("--accum_steps", type=int, default=1, help="split each batch into this many micro-batches and add their gradients: a large batch's update in a small machine's memory")
+    p.add_argument("--input_perturbation", type=float, default=0.0, help="DDPM-IP's gamma: x_t is made with noise + gamma * xi while the target stays the noise (0: off)")
     p.add_argument("--time_budget", type=float, default=None, help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full OneCycle) if --epochs would not end within it")
     return p
 
@@ -76,9 +77,10 @@ def parse_train_args(argv=None):
 def diffusion_loss(model:MNISTDiffusion, x0, t, noise,
                    weighting="none", # "none", "min_snr" or "p2"
                    gamma=5.0, # min-SNR's clamp, or P2's exponent
+                   input_noise=None, # the noise that makes x_t, if not `noise` (input perturbation)
                   ):
     "Noise-prediction MSE, optionally min-SNR or P2 weighted."
-    pred = model.model(model.q_sample(x0, t, noise), t)
+    pred = model.model(model.q_sample(x0, t, noise if input_noise is None else input_noise), t)
     per = F.mse_loss(pred, noise, reduction="none").mean(dim=(1, 2, 3))
     if weighting != "none":
         ab = model.alphas_cumprod.gather(-1, t)
@@ -95,12 +97,14 @@ def accumulate_grads(model:MNISTDiffusion, x0, t, noise, # the whole batch's dra
                      accum_steps:int=1, # micro-batches to split it into
                      weighting="none", gamma=5.0, # as `diffusion_loss`
                      bf16:bool=False, # autocast the forward passes to bf16
+                     input_noise=None, # as `diffusion_loss`, the whole batch's
                     ):
     "Add the batch's mean-loss gradient to `model`'s grads, K micro-batches at a time; returns the batch loss (detached)."
     total = x0.new_zeros(())
     for part in torch.arange(len(x0), device=x0.device).tensor_split(min(accum_steps, len(x0))):  # a short last batch: no empty parts
         with torch.autocast(x0.device.type, torch.bfloat16, enabled=bf16):
-            loss = diffusion_loss(model, x0[part], t[part], noise[part], weighting, gamma) * (len(part) / len(x0))
+            loss = diffusion_loss(model, x0[part], t[part], noise[part], weighting, gamma,
+                                  None if input_noise is None else input_noise[part]) * (len(part) / len(x0))
         loss.backward(); total += loss.detach()
     return total
 
@@ -269,10 +273,12 @@ def train_ddpm(args) -> Path:
             x0 = data[idx].to(device)
             noise = torch.randn(x0.shape, generator=g).to(device)
             t = torch.randint(0, args.timesteps, (len(idx),), generator=g).to(device)
+            ip = getattr(args, "input_perturbation", 0.0)
+            x_noise = noise + ip * torch.randn(x0.shape, generator=g).to(device) if ip else None
             t0 = time.time()
             opt.zero_grad(set_to_none=True)
             loss = accumulate_grads(model, x0, t, noise, getattr(args, "accum_steps", 1), args.loss_weighting, weighting_gamma(args),
-                                    getattr(args, "amp", "none") == "bf16")
+                                    getattr(args, "amp", "none") == "bf16", x_noise)
             opt.step(); sched.step()
             step += 1
             if step % args.model_ema_steps == 0: ema.update_parameters(model)
