@@ -261,6 +261,7 @@ def train_ddpm(args) -> Path:
     old_handlers = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     model.train()
     perm_epoch, step0, t_run = None, step, time.time()
+    ip = getattr(args, "input_perturbation", 0.0)  # DDPM-IP's gamma (0: no extra draw)
     bar = tqdm(total=stop_at, initial=step, desc="train-ddpm", unit="step", dynamic_ncols=True)
     logf = open(log_path, "a", newline=""); logw = csv.writer(logf)
     if log_path.stat().st_size == 0: logw.writerow(["step", "epoch", "loss", "lr", "wall_s"])
@@ -273,7 +274,6 @@ def train_ddpm(args) -> Path:
             x0 = data[idx].to(device)
             noise = torch.randn(x0.shape, generator=g).to(device)
             t = torch.randint(0, args.timesteps, (len(idx),), generator=g).to(device)
-            ip = getattr(args, "input_perturbation", 0.0)
             x_noise = noise + ip * torch.randn(x0.shape, generator=g).to(device) if ip else None
             t0 = time.time()
             opt.zero_grad(set_to_none=True)
