@@ -168,22 +168,27 @@ bundle-teacher: $(STAMP)
 	$(BIN)/ddkit-sample --sampler ddim --steps 50 --n_samples 64 --seed 0 --output ddkit/assets/teacher_samples.png
 	$(BIN)/ddkit-teacher-lineage $(TEACHER_LINEAGE) --json ddkit/assets/teacher_lineage.json --png ddkit/assets/teacher_loss_curve.png
 
-# The bundled student: pairs from the bundled teacher (DPM-Solver++-20, deterministic), then the decoder; both steps
-# resume where they stopped (rerun `make student`), so the job can span sessions. Its state lives in $(STUDENT_DIR)
-# (runs/student-cpu-2: the student of phase 7's teacher, bundled in session 18; runs/student-cpu: phase 1's, before).
-# A student for a teacher not yet shipped (the bundled pair must stay consistent while it trains, which takes more than
-# one session): `make next-teacher` exports TEACHER_RUN's EMA to runs/teacher-next/, then
-# `make student STUDENT_TEACHER=runs/teacher-next/teacher.safetensors STUDENT_DIR=runs/student-next` (rerun until
-# done), then `make bundle-teacher bundle-student STUDENT_DIR=runs/student-next` in one go.
-STUDENT_PAIRS ?= 20000
+# The bundled student: pairs from the bundled teacher (DDIM-20, deterministic: it agrees with the teacher's DDIM-50 on
+# the digit for 86% of noises, DPM-Solver++-20 for 84.5%), then the student; both steps resume where they stopped (rerun
+# `make student`), so the job can span sessions, and STUDENT_PAIRS may grow (or be cut) on a rerun without redoing a
+# shard. Its state lives in $(STUDENT_DIR) (runs/student-cpu-3: encoder at t=T-1, trained; runs/student-cpu-2, -cpu:
+# earlier teachers' students, frozen encoder at t=None). STUDENT_ARGS picks the recipe, e.g. an objective row:
+#   make student STUDENT_DIR=runs/student-dmd STUDENT_PAIRS=... STUDENT_ARGS="--train_encoder --loss mse=0.25,dmd=1 \
+#     --init_from runs/student-cpu-3/train/best_model.pt --lr 1e-4"
+# A student for a teacher not yet shipped: `make next-teacher`, then `make student
+# STUDENT_TEACHER=runs/teacher-next/teacher.safetensors STUDENT_DIR=runs/student-next` (rerun until done), then
+# `make bundle-teacher bundle-student STUDENT_DIR=runs/student-next` in one go.
+STUDENT_PAIRS ?= 30000
 STUDENT_EPOCHS ?= 10
 STUDENT_TEACHER ?=
-STUDENT_DIR ?= runs/student-cpu-2
+STUDENT_DIR ?= runs/student-cpu-3
+STUDENT_PAIRS_DIR ?= $(STUDENT_DIR)/pairs
+STUDENT_ARGS ?= --train_encoder --loss mse --lr 1e-3 --batch_size 64
 student: $(STAMP)
-	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) --sampler dpm --steps 20 --seed 0 --batch_size 50 --output_dir $(STUDENT_DIR)/pairs \
-		$(if $(STUDENT_TEACHER),--ckpt $(STUDENT_TEACHER))
-	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-direct --data_path $(STUDENT_DIR)/pairs --output_dir $(STUDENT_DIR)/train \
-		--epochs $(STUDENT_EPOCHS) --lr 1e-3 --batch_size 64 --ema_decay 0.999 --seed 0 --resume $(if $(STUDENT_TEACHER),--ddpm_ckpt $(STUDENT_TEACHER))
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) --sampler ddim --steps 20 --seed 0 \
+		--batch_size 100 --output_dir $(STUDENT_PAIRS_DIR) $(if $(STUDENT_TEACHER),--ckpt $(STUDENT_TEACHER))
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-direct --data_path $(STUDENT_PAIRS_DIR) --output_dir $(STUDENT_DIR)/train \
+		--epochs $(STUDENT_EPOCHS) --ema_decay 0.999 --seed 0 --resume $(STUDENT_ARGS) $(if $(STUDENT_TEACHER),--ddpm_ckpt $(STUDENT_TEACHER))
 
 next-teacher: $(STAMP)
 	$(BIN)/ddkit-export-teacher --ckpt $(TEACHER_RUN) --output runs/teacher-next/teacher.safetensors

@@ -14,11 +14,13 @@ from safetensors.torch import save_file, load_file
 from .core import DDKitError, atomic_write, write_json, read_json
 from .data import mnist_tensors, to_model_range, data_root
 from .ddpm import teacher_checksum
-from .direct import DirectEncoder
+from .ddpm import MNISTDiffusion
+from .direct import DirectEncoder, DirectDiffusion, encoder_checksum
 
 # %% auto #0
-__all__ = ['SPACES', 'encode_images', 'feature_bank', 'bank_cache_path', 'cached_feature_bank', 'cosine_attribution',
-           'query_features', 'bank_in_space', 'compare_spaces', 'plot_gallery', 'nn_distances', 'memorisation_report']
+__all__ = ['SPACES', 'encode_images', 'as_encoder', 'feature_bank', 'bank_cache_path', 'cached_feature_bank',
+           'cosine_attribution', 'query_features', 'bank_in_space', 'compare_spaces', 'plot_gallery', 'nn_distances',
+           'memorisation_report']
 
 # %% ../nbs/13_attribution.ipynb #ff2964e9
 @torch.inference_mode()
@@ -31,35 +33,45 @@ def encode_images(encoder:DirectEncoder, images, # uint8 [N,28,28] or float [-1,
         out.append(encoder(to_model_range(x) if x.dtype == torch.uint8 else x)[0])
     return torch.cat(out)
 
-def feature_bank(teacher, # the teacher whose encoder defines the space
-                 path=None, # cache file (`.safetensors`); reused when it matches the teacher
+def as_encoder(source) -> DirectEncoder:
+    "The encoder that defines a feature space: a student's own, a `DirectEncoder`, or a teacher's at the default t."
+    if isinstance(source, DirectDiffusion): return source.encoder
+    if isinstance(source, DirectEncoder): return source
+    if isinstance(source, MNISTDiffusion): return DirectEncoder(source)
+    raise DDKitError(f"no feature space in a {type(source).__name__}: pass a student (DirectDiffusion), a DirectEncoder or a teacher")
+
+def feature_bank(source, # a student, a `DirectEncoder`, or a teacher (its encoder at the default t): the space
+                 path=None, # cache file (`.safetensors`); reused when it holds this encoder's space
                  n:int|None=None, # first n training images (default: all 60k)
                  dtype=torch.float16, # storage dtype of the cache
                  progress:bool=True):
-    "Features [N,C,7,7] and labels of the MNIST training images, cached on disk."
-    sha = teacher_checksum(teacher)
+    "Features [N,C,7,7] and labels of the MNIST training images in an encoder's space, cached on disk."
+    enc = as_encoder(source); sha = encoder_checksum(enc)
     if path is not None and Path(path).exists():
         man = read_json(Path(path).with_suffix(".json"))
-        if man["teacher_sha256"] != sha: raise DDKitError(f"{path}: feature bank of another teacher (sha256 {man['teacher_sha256'][:12]}): delete it or pass another path")
+        if man.get("encoder_sha256") != sha:
+            raise DDKitError(f"{path}: feature bank of another encoder (sha256 {str(man.get('encoder_sha256'))[:12]}): delete it or pass another path")
         if n is None or man["count"] == n:
             d = load_file(str(path)); return d["features"].float(), d["labels"]
     xs, ys = mnist_tensors(train=True)
     if n: xs, ys = xs[:n], ys[:n]
-    feats = encode_images(DirectEncoder(teacher), xs, progress=progress, desc="feature bank")
+    feats = encode_images(enc, xs, progress=progress, desc="feature bank")
     if path is not None:
         atomic_write(path, lambda tmp: save_file({"features": feats.to(dtype).contiguous(), "labels": ys.contiguous()}, tmp))
-        write_json(Path(path).with_suffix(".json"), dict(teacher_sha256=sha, count=len(xs), dtype=str(dtype), shape=list(feats.shape[1:])))
+        write_json(Path(path).with_suffix(".json"), dict(encoder_sha256=sha, encoder_t=enc.t, count=len(xs), dtype=str(dtype),
+                                                         shape=list(feats.shape[1:])))
     return feats, ys
 
 # %% ../nbs/13_attribution.ipynb #09ce5585
-def bank_cache_path(teacher, n:int|None=None, root=None) -> Path:
-    "Where `cached_feature_bank` keeps the bank of `teacher` (first `n` training images, default all)."
-    return data_root(root)/"banks"/f"bank_{teacher_checksum(teacher)[:12]}_{n or 'all'}.safetensors"
+def bank_cache_path(source, n:int|None=None, root=None) -> Path:
+    "Where `cached_feature_bank` keeps the bank of `source`'s encoder (first `n` training images, default all)."
+    return data_root(root)/"banks"/f"bank_{encoder_checksum(as_encoder(source))[:12]}_{n or 'all'}.safetensors"
 
-def cached_feature_bank(teacher, n:int|None=None, root=None, progress:bool=True):
-    "`feature_bank` cached under the data root, one file per teacher."
-    p = bank_cache_path(teacher, n, root); p.parent.mkdir(parents=True, exist_ok=True)
-    return feature_bank(teacher, p, n, progress=progress)
+def cached_feature_bank(source, # a student, a `DirectEncoder` or a teacher (see `feature_bank`)
+                        n:int|None=None, root=None, progress:bool=True):
+    "`feature_bank` cached under the data root, one file per encoder."
+    p = bank_cache_path(source, n, root); p.parent.mkdir(parents=True, exist_ok=True)
+    return feature_bank(source, p, n, progress=progress)
 
 # %% ../nbs/13_attribution.ipynb #c54eb73e
 def cosine_attribution(queries, # [Q, ...] features of the generated samples

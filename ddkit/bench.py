@@ -19,8 +19,8 @@ from .ddpm import noise_from_seeds, sample_from_noise, fast_unet
 from .direct import DirectDiffusion
 
 # %% auto #0
-__all__ = ['CONTROL_HOOKS', 'STUDENT_SEED', 'ABLATIONS', 'unet_throughput', 'generation_speed', 'student_report',
-           'eval_student_main', 'ablation_grid', 'ablation_study', 'run_bench', 'main']
+__all__ = ['CONTROL_HOOKS', 'STUDENT_SEED', 'ABLATIONS', 'unet_throughput', 'generation_speed', 'teacher_reference',
+           'student_report', 'eval_student_main', 'ablation_grid', 'ablation_study', 'run_bench', 'main']
 
 # %% ../nbs/12_bench.ipynb #a84e0166
 def _variants(model):
@@ -67,28 +67,51 @@ def generation_speed(teacher, student=None, batch_size:int=50, reps:int=3, sampl
 
 # %% ../nbs/12_bench.ipynb #a6710f1b
 CONTROL_HOOKS = ("include", "exclude", "include_inverted", "exclude_inverted") # '_inverted': every hook point, `ddkit.control.invert_noise`
-STUDENT_SEED = 3_000_000 # first noise seed of a student's report (teacher pairs and sweeps use offsets of it)
+STUDENT_SEED = 3_000_000 # first noise seed of a student's report (sweeps and inversion use offsets of it)
+
+def teacher_reference(teacher, seed:int=STUDENT_SEED, n:int=1000, sampler:str="ddim", steps:int=50,
+                      cache_dir=None, # where to keep it (default: `$DDKIT_DATA/refs`); None in tests: pass a folder
+                      batch_size:int=100, progress:bool=True):
+    "The teacher's samples [n,1,28,28] in [0,1] of noises `seed..seed+n-1`, cached per teacher, sampler and seeds."
+    from ddkit.data import data_root
+    from safetensors.torch import save_file, load_file
+    p = Path(cache_dir or data_root()/"refs")/f"ref_{teacher_checksum(teacher)[:12]}_{sampler}{steps}_{seed}_{n}.safetensors"
+    if p.exists(): return load_file(str(p))["images"]
+    net = fast_unet(teacher)
+    imgs = torch.cat([sample_from_noise(teacher, noise_from_seeds(range(seed + i, seed + min(n, i + batch_size))), sampler, steps, eps_model=net)
+                      for i in tqdm(range(0, n, batch_size), desc=f"teacher {sampler}-{steps} reference", disable=not progress)])
+    p.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(p, lambda tmp: save_file({"images": imgs.contiguous()}, tmp))
+    return imgs
+
+def _quality(imgs, real, clf) -> dict:
+    "FID, confident share, class shares, precision and recall of samples against real classifier features."
+    from ddkit.metrics import precision_recall
+    st, f = sample_stats(imgs, clf), classifier_features(imgs, clf)
+    return dict(classifier_fid=classifier_fid(f, real, clf), confident_share=st["confident_share"], class_share=st["class_share"],
+                **precision_recall(real[:len(imgs)], f), labels=st["labels"])
 
 @torch.no_grad()
 def student_report(student, teacher,
                    real, # real images in [0,1], or their `classifier_features` (computed once for all the FIDs)
-                   clf, n:int=1000, n_pair:int=200, seed:int=STUDENT_SEED, bank_n:int=10_000,
+                   clf, n:int=1000, seed:int=STUDENT_SEED, bank_n:int=10_000,
                    target_digit:int=3, n_targets:int=20, # training images of `target_digit` to include / exclude
                    strengths=(0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0), n_sweep:int=200, hooks=CONTROL_HOOKS,
                    grid=None, # optional PNG path: a grid of the first 64 samples scored
+                   ref_sampler:str="ddim", ref_steps:int=50, # the teacher's sample of the same noise the student is held to
+                   ref_cache=None, # folder of the cached teacher reference (default: `$DDKIT_DATA/refs`)
                   ):
-    "Quality, fidelity to the teacher and a controllability sweep per hook of a trained student."
+    "Quality and diversity beside the teacher's on the same noise, fidelity to it, and a controllability sweep per hook."
     from ddkit.attribution import feature_bank
     from ddkit.control import control_sweep, invert_noise, point_features
     imgs = torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + 500)))) for i in range(0, n, 500)])
-    st = sample_stats(imgs, clf)
     if grid: atomic_write(grid, lambda tmp: save_image(imgs[:64], tmp, nrow=8, format="png"))
     if not isinstance(real, np.ndarray): real = classifier_features(real, clf)
-    z = noise_from_seeds(range(seed + 10_000_000, seed + 10_000_000 + n_pair))
-    tea = sample_from_noise(teacher, z, "dpm", 20); stu = student(z)
-    mse = ((tea - stu) ** 2).mean().item()
-    lt, ls = sample_stats(tea, clf)["labels"], sample_stats(stu, clf)["labels"]
-    bank, labels = feature_bank(teacher, None, n=bank_n, progress=False)
+    tea = teacher_reference(teacher, seed, n, ref_sampler, ref_steps, ref_cache, progress=False)
+    qs, qt = _quality(imgs, real, clf), _quality(tea, real, clf)
+    mse = ((tea - imgs) ** 2).mean().item()
+    agree = float(np.mean([a == b for a, b in zip(qt.pop("labels"), qs.pop("labels"))]))
+    bank, labels = feature_bank(student, None, n=bank_n, progress=False)
     targets = (labels == target_digit).nonzero().flatten()[:n_targets].tolist()
     pts, inv_mse = None, float("nan")
     if any(h.endswith("_inverted") for h in hooks):  # the bank holds the first bank_n training images, in order
@@ -97,10 +120,11 @@ def student_report(student, teacher,
         pts = point_features(student, zt)
     sweeps = {h: control_sweep(student, bank, labels, targets, h.split("_")[0], strengths, n=n_sweep, seed=seed + 20_000_000, clf=clf,
                                real=real, points=pts if h.endswith("_inverted") else None) for h in hooks}
-    return dict(n=n, classifier_fid=classifier_fid(imgs, real, clf), confident_share=st["confident_share"], class_share=st["class_share"],
-                mse_vs_teacher=mse, psnr_vs_teacher=10 * float(np.log10(1 / max(mse, 1e-12))),
-                label_agreement=float(np.mean([a == b for a, b in zip(lt, ls)])), n_pair=n_pair, n_sweep=n_sweep,
-                bank_n=bank_n, targets=targets, inversion_mse=inv_mse, seed=seed, sweeps=sweeps)
+    ratios = dict(fid_ratio=qs["classifier_fid"] / max(qt["classifier_fid"], 1e-9), precision_ratio=qs["precision"] / max(qt["precision"], 1e-9),
+                  recall_ratio=qs["recall"] / max(qt["recall"], 1e-9))
+    return dict(n=n, **qs, **ratios, teacher_ref=dict(sampler=ref_sampler, steps=ref_steps, **qt),
+                mse_vs_teacher=mse, psnr_vs_teacher=10 * float(np.log10(1 / max(mse, 1e-12))), label_agreement=agree,
+                n_sweep=n_sweep, bank_n=bank_n, targets=targets, inversion_mse=inv_mse, seed=seed, sweeps=sweeps)
 
 # %% ../nbs/12_bench.ipynb #53394f7b
 @cli_errors
@@ -113,8 +137,10 @@ def eval_student_main(argv=None):
     p = argparse.ArgumentParser(prog="ddkit-eval-student", description="Score a one-step student against its teacher and the evaluation classifier.")
     p.add_argument("--decoder_ckpt", required=True, help="best_model.pt of ddkit-train-direct, or a student exported by ddkit-export-student")
     p.add_argument("--ddpm_ckpt", default=None, help="its teacher (default: the bundled teacher)")
-    p.add_argument("--n", type=int, default=1000, help="one-step samples scored (classifier statistics and FID)")
-    p.add_argument("--n_pair", type=int, default=200, help="held-out noises compared with the teacher's DPM-Solver++-20 sample")
+    p.add_argument("--n", type=int, default=1000, help="noises scored: the student's sample and the teacher's of each")
+    p.add_argument("--ref_sampler", default="ddim", help="the teacher's sampler for the same noise (the reference)")
+    p.add_argument("--ref_steps", type=int, default=50, help="its steps (DDIM-50: the teacher's figures in the model card)")
+    p.add_argument("--ref_cache", default=None, help="folder caching the teacher's reference samples (default: $DDKIT_DATA/refs)")
     p.add_argument("--n_sweep", type=int, default=200, help="samples per strength of each hook sweep")
     p.add_argument("--bank_n", type=int, default=10_000, help="training images in the feature bank of the sweeps")
     p.add_argument("--strengths", type=float, nargs="+", default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0], help="hook strengths of the sweeps")
@@ -127,13 +153,13 @@ def eval_student_main(argv=None):
     t0 = time.time()
     real = classifier_features(mnist_tensors(train=False)[0][:, None].float() / 255, clf)  # once, for every FID below
     out = Path(a.output)
-    r = student_report(student, teacher, real, clf, n=a.n, n_pair=a.n_pair, n_sweep=a.n_sweep, bank_n=a.bank_n,
+    r = student_report(student, teacher, real, clf, n=a.n, n_sweep=a.n_sweep, ref_sampler=a.ref_sampler, ref_steps=a.ref_steps, ref_cache=a.ref_cache, bank_n=a.bank_n,
                        strengths=tuple(a.strengths), grid=out.with_suffix(".png"))
     r.update(student=str(a.decoder_ckpt), teacher=str(a.ddpm_ckpt or "bundled"), teacher_sha256=teacher_checksum(teacher),
              wall_s=round(time.time() - t0, 1))
     for h, rows in r["sweeps"].items(): plt.close(plot_sweep(rows, out.with_name(f"{out.stem}_{h}.png")))
     write_json(out, r)
-    print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets")}, indent=1))
+    print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets", "teacher_ref")}, indent=1))
 
 # %% ../nbs/12_bench.ipynb #e20392d5
 ABLATIONS = {
@@ -270,20 +296,32 @@ ranks among the first {s['bank_n']:,} training images' encoder features.{_inv_no
 
 def _hook_order(h): return CONTROL_HOOKS.index(h) if h in CONTROL_HOOKS else len(CONTROL_HOOKS)
 
+def _vs_teacher_md(s):
+    "The student beside the teacher's sample of the same noise: quality, diversity, fidelity."
+    t = s.get("teacher_ref")
+    if t is None:  # a report from before the teacher reference (DPM-20 on 200 other noises)
+        return (f"| metric | value |\n|---|---|\n| classifier-FID | {s['classifier_fid']:.2f} |\n| share p > 0.9 | {s['confident_share']:.1%} |\n"
+                f"| label agreement with the teacher | {s['label_agreement']:.1%} |\n")
+    ref = f"teacher {t['sampler'].upper()}-{t['steps']}"
+    return f"""{s['n']} noises; each through the student once and through the {ref}.
+
+| metric | student | {ref} | ratio |
+|---|---|---|---|
+| classifier-FID vs test 10k | {s['classifier_fid']:.2f} | {t['classifier_fid']:.2f} | {s['fid_ratio']:.2f}x |
+| share p > 0.9 | {s['confident_share']:.1%} | {t['confident_share']:.1%} | |
+| precision (k=3) | {s['precision']:.3f} | {t['precision']:.3f} | {s['precision_ratio']:.2f}x |
+| recall (k=3) | {s['recall']:.3f} | {t['recall']:.3f} | {s['recall_ratio']:.2f}x |
+| label agreement with the teacher, same noise | {s['label_agreement']:.1%} | | |
+| MSE / PSNR vs the teacher, same noise ([0,1]) | {s['mse_vs_teacher']:.4f} / {s['psnr_vs_teacher']:.2f} dB | | |
+"""
+
 def _student_md(r):
     s = r["student"]
     sweeps = "".join(_sweep_md(h, rows, s, r.get("plots", {}).get(h, "")) for h, rows in sorted(s["sweeps"].items(), key=lambda kv: _hook_order(kv[0])))
     return f"""
 ## The one-step student (`{r['student_checkpoint']}`)
 
-| metric | value |
-|---|---|
-| classifier-FID ({s['n']} samples vs test 10k) | {s['classifier_fid']:.2f} |
-| share p > 0.9 | {s['confident_share']:.1%} |
-| MSE vs teacher DPM-20, same noise ({s['n_pair']} samples, [0,1]) | {s['mse_vs_teacher']:.4f} |
-| PSNR vs teacher | {s['psnr_vs_teacher']:.2f} dB |
-| classifier label agreement with the teacher | {s['label_agreement']:.1%} |
-
+{_vs_teacher_md(s)}
 ## Controllable synthesis, per hook
 {sweeps}"""
 

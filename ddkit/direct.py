@@ -7,37 +7,58 @@ from __future__ import annotations
 import copy
 import torch
 from torch import nn
-from .core import DDKitError
+from .core import DDKitError, state_dict_sha256
 from .ddpm import MNISTDiffusion
 from .unet import Unet
 
 # %% auto #0
-__all__ = ['DirectEncoder', 'apply_hook', 'DirectDecoder', 'DirectDiffusion']
+__all__ = ['ENCODER_T', 'resolve_encoder_t', 'DirectEncoder', 'encoder_checksum', 'apply_hook', 'DirectDecoder',
+           'DirectDiffusion']
 
 # %% ../nbs/06_direct.ipynb #492b08d4
+ENCODER_T = "last" # the default encoder timestep: T-1, the noise level the encoder's inputs really have
+
+def resolve_encoder_t(t, # 'last' (T-1), 'none' / None (no time conditioning) or an integer timestep
+                      T:int, # the teacher's number of timesteps
+                     ) -> int|None:
+    "The encoder timestep a flag or argument names, range-checked."
+    if t is None or t == "none" or t == "None": return None
+    if t == "last": return T - 1
+    try: t = int(t)
+    except (TypeError, ValueError): raise DDKitError(f"encoder timestep {t!r}: use 'last', 'none' or an integer in [0, {T})") from None
+    if not 0 <= t < T: raise DDKitError(f"encoder timestep {t} is outside [0, {T}): use 'last' ({T - 1}), 'none' or 0..{T - 1}")
+    return t
+
 class DirectEncoder(nn.Module):
-    "The teacher's frozen encoder: noise [B,1,28,28] -> (features [B,C,7,7], skips)."
+    "The teacher's encoder: noise [B,1,28,28] -> (features [B,C,7,7], skips)."
     def __init__(self, teacher:MNISTDiffusion, # the DDPM whose encoder to copy
-                 t:int|None=None, # fixed timestep to condition on, or None for no time conditioning
+                 t:int|str|None=ENCODER_T, # timestep to condition on ('last' = T-1), or None for no time conditioning
+                 trainable:bool=False, # let its weights train (BatchNorm still uses the teacher's statistics)
                 ):
         super().__init__()
         u = teacher.model
-        self.init_conv, self.encoder_blocks, self.mid_block = copy.deepcopy(u.init_conv), copy.deepcopy(u.encoder_blocks), copy.deepcopy(u.mid_block)
-        self.t = t
-        temb = u.time_embedding.weight[t].detach().clone()[None] if t is not None else torch.zeros(0)
+        self.init_conv, self.encoder_blocks = copy.deepcopy(u.init_conv), copy.deepcopy(u.encoder_blocks)
+        self.mid_block = copy.deepcopy(u.mid_block)
+        self.t = resolve_encoder_t(t, teacher.timesteps)
+        temb = u.time_embedding.weight[self.t].detach().clone()[None] if self.t is not None else torch.zeros(0)
         self.register_buffer("temb", temb)
-        if t is None:  # the time MLPs are never called: drop them
+        if self.t is None:  # the time MLPs are never called: drop them
             for b in self.encoder_blocks: b.time_mlp = nn.Identity()
-        self.requires_grad_(False)
+        self.trainable = trainable
+        self.requires_grad_(trainable)
         super().train(False)
 
     def train(self, mode:bool=True):
-        "Always eval: the encoder is frozen, BatchNorm keeps the teacher's statistics."
+        "Always eval: BatchNorm keeps the teacher's statistics, trained or not."
         return super().train(False)
 
     def forward(self, x):
         temb = None if self.t is None else self.temb.expand(len(x), -1)
         return Unet.encode_emb(self, x, temb)  # the teacher's encoder pass, over this module's copies of its parts
+
+def encoder_checksum(encoder:DirectEncoder) -> str:
+    "sha256 of an encoder's weights and timestep: the name of its feature space."
+    return state_dict_sha256({**encoder.state_dict(), "t": torch.tensor(-1 if encoder.t is None else encoder.t)})
 
 # %% ../nbs/06_direct.ipynb #2c50b7aa
 def _hook_name(fn):
@@ -79,10 +100,14 @@ class DirectDecoder(nn.Module):
 
 # %% ../nbs/06_direct.ipynb #b1eeb023
 class DirectDiffusion(nn.Module):
-    "One-step generator: frozen teacher encoder -> hook -> trainable decoder."
-    def __init__(self, teacher:MNISTDiffusion, t:int|None=None, warm_start:bool=True):
+    "One-step generator: the teacher's encoder -> hook -> trainable decoder."
+    def __init__(self, teacher:MNISTDiffusion, # the DDPM it is distilled from
+                 t:int|str|None=ENCODER_T, # the encoder's timestep ('last' = T-1, None = no time conditioning)
+                 warm_start:bool=True, # the decoder starts from the teacher's weights
+                 train_encoder:bool=False, # the encoder trains too
+                ):
         super().__init__()
-        self.encoder = DirectEncoder(teacher, t)
+        self.encoder = DirectEncoder(teacher, t, trainable=train_encoder)
         self.decoder = DirectDecoder(teacher, warm_start)
 
     @property

@@ -151,7 +151,7 @@ class FeatureSpaceExplorer:
 # %% ../nbs/15_explorers.ipynb #d3d00c57
 @torch.no_grad()
 def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
-                         teacher=None, # its teacher (default: bundled); its encoder features are cached per teacher
+                         teacher=None, # its teacher (default: bundled)
                          n:int=32, # generated samples to pick from
                          k:int=8, # training images shown per sample
                          bank_n:int|None=None, # first `bank_n` training images (default: all 60k)
@@ -161,7 +161,7 @@ def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled
     from ddkit.metrics import load_classifier
     teacher, model = bundled_models(teacher, model)
     clf = clf or load_classifier()
-    feats, labels = cached_feature_bank(teacher, bank_n)
+    feats, labels = cached_feature_bank(model, bank_n)  # the student's own encoder space
     z = noise_from_seeds(range(seed, seed + n)); imgs = model(z)
     queries = {sp: query_features(sp, model.encoder, z, imgs, clf) for sp in SPACES}
     banks = {sp: bank_in_space(sp, feats, clf, bank_n) for sp in SPACES}

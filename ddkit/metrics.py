@@ -19,8 +19,8 @@ from .data import mnist_tensors, to_unit_range
 # %% auto #0
 __all__ = ['MnistClassifier', 'predict_proba', 'test_accuracy', 'train_classifier', 'save_classifier', 'load_classifier',
            'train_classifier_main', 'sample_stats', 'meets_quality_bar', 'classifier_features', 'frechet_distance',
-           'classifier_fid', 'real_fid_floor', 'evaluate_teacher', 'eval_teacher_main', 'class_trajectory',
-           'decision_summary', 'plot_class_trajectory']
+           'classifier_fid', 'real_fid_floor', 'precision_recall', 'evaluate_teacher', 'eval_teacher_main',
+           'class_trajectory', 'decision_summary', 'plot_class_trajectory']
 
 # %% ../nbs/05_metrics.ipynb #75dccc76
 def _block(i, o):
@@ -158,6 +158,22 @@ def real_fid_floor(clf=None, n:int=10_000):
     "Classifier-FID of MNIST train[:n] vs test[:n]: the best a generator can hope for."
     tr, _ = mnist_tensors(train=True); te, _ = mnist_tensors(train=False)
     return classifier_fid(tr[:n, None].float() / 255, te[:n, None].float() / 255, clf)
+
+# %% ../nbs/05_metrics.ipynb #4567b0cc
+def _knn_radii(f, k):
+    "Distance of each row of `f` to its k-th nearest other row."
+    d = torch.cdist(f, f)
+    return d.kthvalue(k + 1, dim=1).values  # +1: the row itself, at distance 0
+
+def precision_recall(real, # features [N,D] of real images (e.g. `classifier_features`)
+                     fake, # features [M,D] of samples
+                     k:int=3) -> dict:
+    "Improved precision and recall (Kynkäänniemi et al. 2019): each set's share inside the other's k-NN manifold."
+    # a few lines of torch.cdist; sklearn's NearestNeighbors gives the radii but not the 'inside any ball' test
+    r, f = torch.as_tensor(np.asarray(real), dtype=torch.float64), torch.as_tensor(np.asarray(fake), dtype=torch.float64)
+    rr, rf = _knn_radii(r, k), _knn_radii(f, k)
+    d = torch.cdist(f, r)  # [M,N]
+    return dict(precision=(d <= rr[None]).any(1).double().mean().item(), recall=(d.T <= rf[None]).any(1).double().mean().item())
 
 # %% ../nbs/05_metrics.ipynb #0a3057b4
 def evaluate_teacher(model, # a loaded teacher

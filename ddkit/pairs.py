@@ -45,6 +45,11 @@ def _make_shard(teacher, net, k, n, batch_size, seed, sampler, steps, dtype):
     return {"index": torch.tensor(idx, dtype=torch.int64), "noise": noise.to(DTYPES[dtype]).contiguous(),
             "image": (img * 2 - 1).to(DTYPES[dtype]).contiguous()}  # images stored in [-1,1], the decoder's scale
 
+def _shard_len(path) -> int:
+    "Pairs in a shard file (0 when it is missing)."
+    if not path.exists(): return 0
+    with safe_open(str(path), "pt") as f: return f.get_slice("index").get_shape()[0]
+
 def generate_pairs(teacher, # a loaded teacher
                    output_dir, # where shards and manifest go
                    n_samples:int=60_000, batch_size:int=100, sampler:str="ddim", steps:int|None=None,
@@ -63,11 +68,17 @@ def generate_pairs(teacher, # a loaded teacher
     if world > 1 and dist.is_initialized(): dist.barrier()
     elif not runf.exists(): write_json(runf, cfg)
     old = read_json(runf)
-    diff = [k for k in cfg if k != "teacher" and old.get(k) != cfg[k]]  # the teacher is its checksum; its path is only a label
+    # the teacher is its checksum (its path is only a label); the count may change: shard k depends on seed, batch size, k
+    diff = [k for k in cfg if k not in ("teacher", "n_samples") and old.get(k) != cfg[k]]
     if diff:
         raise DDKitError(f"{out} holds a run with other settings ({', '.join(diff)}): rerun with the same arguments, or use another --output_dir")
+    if old["n_samples"] != n_samples:  # grow or shrink the set: the manifest is rewritten once every shard is there
+        if world > 1 and dist.is_initialized(): dist.barrier()
+        if rank == 0:
+            (out/"manifest.json").unlink(missing_ok=True); write_json(runf, {**old, "n_samples": n_samples})
+        old = {**old, "n_samples": n_samples}
     n_shards = math.ceil(n_samples / batch_size)
-    todo = [k for k in my_shards(n_shards, rank, world) if not (out/shard_name(k)).exists()]
+    todo = [k for k in my_shards(n_shards, rank, world) if _shard_len(out/shard_name(k)) != min(batch_size, n_samples - k * batch_size)]
     net = fast_unet(teacher)
     bar = tqdm(total=n_samples if world == 1 else len(my_shards(n_shards, rank, world)) * batch_size,
                initial=0, desc=f"pairs[{rank}/{world}] {sampler}-{steps}", unit="pair", disable=not progress or rank != 0 and world > 1)

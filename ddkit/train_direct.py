@@ -17,34 +17,58 @@ from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import DDKitError, cli_errors, atomic_torch_save, atomic_write, seed_everything, limit_threads, default_device
+from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, seed_everything, limit_threads,
+                        default_device)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
-from .direct import DirectDiffusion
+from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t
+from .objectives import make_objectives, parse_loss
 from .pairs import PairDataset, init_distributed, dist_info
 
 # %% auto #0
-__all__ = ['direct_parser', 'ema_warmup_avg_fn', 'epoch_checkpoints', 'load_direct', 'train_direct', 'main', 'export_student',
-           'bundled_student', 'export_student_main']
+__all__ = ['RESUME_MAY_CHANGE', 'positive_arg', 'direct_parser', 'changed_flags', 'ema_warmup_avg_fn', 'epoch_checkpoints',
+           'load_direct', 'plot_terms', 'train_direct', 'main', 'export_student', 'bundled_student',
+           'export_student_main']
 
 # %% ../nbs/08_train_direct.ipynb #64473d65
+def positive_arg(kind=int):
+    "An argparse type: a finite number > 0 of `kind`, or a one-line error."
+    def parse(s):
+        try: v = kind(s)
+        except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not a{'n integer' if kind is int else ' number'}") from None
+        if not (math.isfinite(v) and v > 0): raise argparse.ArgumentTypeError(f"{s!r} must be > 0")
+        return v
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
+
 def direct_parser():
     "Argument parser of `ddkit-train-direct`."
     p = argparse.ArgumentParser(prog="ddkit-train-direct", description="Train the direct decoder on pre-generated pairs.")
     p.add_argument("--ddpm_ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
     p.add_argument("--data_path", default="direct_decoder_data", help="folder written by ddkit-generate-data")
-    p.add_argument("--lr", type=float, default=1e-4); p.add_argument("--batch_size", type=int, default=128)
-    p.add_argument("--epochs", type=int, default=50); p.add_argument("--output_dir", default="direct_decoder_results")
+    p.add_argument("--lr", type=positive_arg(float), default=1e-4)
+    p.add_argument("--batch_size", type=positive_arg(), default=128)
+    p.add_argument("--epochs", type=positive_arg(), default=50); p.add_argument("--output_dir", default="direct_decoder_results")
     p.add_argument("--train_split", type=float, default=0.9); p.add_argument("--resume", action="store_true")
     p.add_argument("--seed", type=int, default=0); p.add_argument("--ema_decay", type=float, default=0.999)
     p.add_argument("--ema_warmup", action=argparse.BooleanOptionalAction, default=True,
                    help="ramp the EMA decay as (1+n)/(10+n) up to --ema_decay (default), so a short run does not keep the warm start")
-    p.add_argument("--encoder_t", type=int, default=None, help="fixed encoder timestep (default: none)")
+    p.add_argument("--encoder_t", default=ENCODER_T, help="encoder timestep: 'last' (T-1, default), 'none' (no time conditioning) or 0..T-1")
+    p.add_argument("--train_encoder", action="store_true", help="train the encoder too (the student's feature space is then its own)")
+    p.add_argument("--loss", default="mse", help="loss terms and weights (ddkit.objectives): mse, huber, perceptual, dmd; e.g. mse=0.25,dmd=1")
+    p.add_argument("--init_from", default=None, help="start from this trained student (best_model.pt, ckpt_epoch_XXX.pt or .safetensors)")
     p.add_argument("--random_init", action="store_true", help="do not warm-start the decoder from the teacher")
-    p.add_argument("--n_samples", type=int, default=36, help="images in each epoch's grid")
-    p.add_argument("--max_epochs_this_run", type=int, default=None, help="stop after this many epochs (resume later)")
+    p.add_argument("--n_samples", type=positive_arg(), default=36, help="images in each epoch's grid")
+    p.add_argument("--max_epochs_this_run", type=positive_arg(), default=None, help="stop after this many epochs (resume later)")
     p.add_argument("--device", default=None)
     p.add_argument("--num_workers", type=int, default=0, help="DataLoader processes reading the pairs (a GPU outruns one)")
     return p
+
+# the flags a --resume may change; every other one shapes the model or the optimiser and must stay as the run began
+RESUME_MAY_CHANGE = ("epochs", "max_epochs_this_run", "resume", "device", "num_workers", "output_dir", "data_path", "ddpm_ckpt", "n_samples")
+
+def changed_flags(old:dict, new:dict) -> list:
+    "Flags of `new` that differ from the checkpoint's `old` and may not change on resume."
+    return [k for k in new if k not in RESUME_MAY_CHANGE and k in old and old[k] != new[k]]
 
 # %% ../nbs/08_train_direct.ipynb #19dd2819
 def ema_warmup_avg_fn(decay:float=0.999, # the decay once warmed up
@@ -69,20 +93,26 @@ def epoch_checkpoints(d):
 
 def _read_student(p, weights:str="ema"):
     "(decoder state dict, metadata) of a `ddkit-train-direct` checkpoint (its EMA or raw decoder) or an exported `.safetensors`."
+    if p.is_dir(): raise DDKitError(f"{p}: is a folder, not a student file: pass its best_model.pt or an exported .safetensors")
     if p.suffix == ".safetensors":
         try:
             with safe_open(str(p), "pt") as f: md = f.metadata() or {}; sd = {k: f.get_tensor(k) for k in f.keys()}
         except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not safetensors") from None
         if md.get("kind") != "ddkit-direct-decoder": raise DDKitError(f"{p}: not an exported direct decoder: pass a file written by ddkit-export-student")
-        t = md.get("encoder_t", "None")
-        return sd, dict(teacher_sha256=md.get("teacher_sha256"), encoder_t=None if t == "None" else int(t))
+        enc = {k[len("encoder."):]: v for k, v in sd.items() if k.startswith("encoder.")}
+        sd = {k: v for k, v in sd.items() if not k.startswith("encoder.")}
+        return sd, dict(teacher_sha256=md.get("teacher_sha256"), encoder_t=resolve_encoder_t(md.get("encoder_t", "None"), 10**9),
+                        encoder=enc or None)
+    if p.stat().st_size == 0: raise DDKitError(f"{p}: is empty (0 bytes): pass a checkpoint written by ddkit-train-direct")
     try: ck = torch.load(p, map_location="cpu", weights_only=True)
     except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not a torch checkpoint") from None
     if not isinstance(ck, dict) or "decoder_ema" not in ck:
         raise DDKitError(f"{p}: not a direct-decoder checkpoint (no 'decoder_ema'): pass a file written by ddkit-train-direct")
     if weights not in ("ema", "raw"): raise DDKitError(f"--weights {weights}: unknown: pass 'ema' (the averaged decoder) or 'raw' (the last optimiser step's)")
-    sd = ({k[len("module."):]: v for k, v in ck["decoder_ema"].items() if k.startswith("module.")} if weights == "ema" else ck["decoder"])
-    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"), weights=weights,
+    unwrap = lambda sd: {k[len("module."):]: v for k, v in sd.items() if k.startswith("module.")}  # AveragedModel's keys
+    sd = unwrap(ck["decoder_ema"]) if weights == "ema" else ck["decoder"]
+    enc = (unwrap(ck["encoder_ema"]) if weights == "ema" else ck["encoder"]) if "encoder" in ck else None
+    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"), weights=weights, encoder=enc,
                     epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")),
                     val_loss_raw=ck.get("val_loss_raw", float("nan")), args=ck.get("args", {}))
 
@@ -97,6 +127,7 @@ def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
         raise DDKitError(f"{p}: was trained on another teacher (sha256 {str(md['teacher_sha256'])[:12]}): pass the --ddpm_ckpt it was trained with")
     m = DirectDiffusion(teacher, t=md["encoder_t"])
     m.decoder.load_state_dict(sd)
+    if md.get("encoder") is not None: m.encoder.load_state_dict(md["encoder"])  # a student that trained its encoder
     return m.to(default_device(device) if device else "cpu").eval()
 
 # %% ../nbs/08_train_direct.ipynb #8a842794
@@ -107,20 +138,59 @@ def _log(path, row, header=("epoch", "train_loss", "val_loss_ema", "lr", "wall_s
         if new: w.writerow(header)
         w.writerow(row)
 
+def _truncate_log(path, key:str, last):
+    "Drop a CSV log's rows whose `key` is past `last` (written after the checkpoint a resume starts from)."
+    if not path.exists(): return
+    rows = list(csv.reader(open(path)))
+    if not rows: return
+    i = rows[0].index(key)
+    keep = [rows[0]] + [r for r in rows[1:] if last is not None and int(r[i]) <= last]
+    atomic_write(path, lambda tmp: open(tmp, "w", newline="").writelines(",".join(r) + "\n" for r in keep))
+
 def _plot(log_path, png):
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     rows = list(csv.DictReader(open(log_path)))
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.plot([int(r["epoch"]) for r in rows], [float(r["train_loss"]) for r in rows], "o-", label="train")
-    ax.plot([int(r["epoch"]) for r in rows], [float(r["val_loss_ema"]) for r in rows], "o-", label="val (EMA)")
-    ax.set_xlabel("epoch"); ax.set_ylabel("MSE"); ax.set_yscale("log"); ax.legend(); fig.tight_layout()
+    ax.plot([int(r["epoch"]) for r in rows], [float(r["val_loss_ema"]) for r in rows], "o-", label="val MSE (EMA)")
+    ax.set_xlabel("epoch"); ax.set_ylabel("loss"); ax.set_yscale("log"); ax.legend(); fig.tight_layout()
     atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", dpi=100)); plt.close(fig)
+
+def plot_terms(steps_log, # `steps_log.csv` of a run
+               png=None, window:int=25):
+    "Each loss term per step (running mean over `window` steps), one panel per term."
+    import matplotlib; matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    rows = list(csv.DictReader(open(steps_log)))
+    names = [k for k in rows[0] if k not in ("step", "epoch")]
+    fig, axs = plt.subplots(1, len(names), figsize=(3.2 * len(names), 2.8), squeeze=False)
+    steps = torch.tensor([float(r["step"]) for r in rows])
+    for ax, n in zip(axs[0], names):
+        v = torch.tensor([float(r[n]) for r in rows])
+        k = min(window, len(v))
+        ax.plot(steps[k - 1:], v.unfold(0, k, 1).mean(1)); ax.set_title(n); ax.set_xlabel("step")
+    fig.tight_layout()
+    if png: atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    return fig
 
 def _allreduce_mean(x, device):
     t = torch.tensor([x], dtype=torch.float64, device=device)
     if dist.is_initialized(): dist.all_reduce(t); t /= dist.get_world_size()
     return t.item()
+
+class _Raw(torch.nn.Module):
+    "The student's unclamped output as `forward`, so DDP can wrap encoder and decoder together."
+    def __init__(self, m): super().__init__(); self.m = m
+    def forward(self, z): return self.m.raw(z)
+
+def _init_from(model, path, teacher):
+    "Load a trained student's weights (and encoder, if it trained one) into `model`."
+    sd, md = _read_student(Path(path))
+    if md["teacher_sha256"] != teacher_checksum(teacher): raise DDKitError(f"--init_from {path}: was trained on another teacher: pass a student of this teacher")
+    if md["encoder_t"] != model.encoder.t: raise DDKitError(f"--init_from {path}: its encoder runs at t={md['encoder_t']}, this run at t={model.encoder.t}: pass the same --encoder_t")
+    model.decoder.load_state_dict(sd)
+    if md.get("encoder") is not None: model.encoder.load_state_dict(md["encoder"])
 
 def train_direct(args):
     "Train (or resume) the direct decoder; returns the output folder."
@@ -130,25 +200,42 @@ def train_direct(args):
     if device.type == "cuda" and world > 1: device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
     seed_everything(args.seed)
     teacher = load_ddpm(args.ddpm_ckpt) if args.ddpm_ckpt else bundled_teacher()
+    args.encoder_t = resolve_encoder_t(args.encoder_t, teacher.timesteps)  # recorded as the integer (or None) it means
+    parse_loss(args.loss)  # a bad spec fails before any work
     ds = PairDataset(args.data_path, teacher)
     n_train = int(len(ds) * args.train_split)
     if n_train < 1 or n_train >= len(ds): raise DDKitError(f"--train_split {args.train_split} leaves no training or no validation pairs out of {len(ds)}")
     train_ds, val_ds = Subset(ds, range(n_train)), Subset(ds, range(n_train, len(ds)))
-    model = DirectDiffusion(teacher, t=args.encoder_t, warm_start=not args.random_init).to(device)
-    dec = DDP(model.decoder) if world > 1 else model.decoder
-    ema = AveragedModel(model.decoder, multi_avg_fn=ema_warmup_avg_fn(args.ema_decay, args.ema_warmup), use_buffers=True)
-    opt = torch.optim.AdamW(model.decoder.parameters(), lr=args.lr)
+    model = DirectDiffusion(teacher, t=args.encoder_t, warm_start=not args.random_init, train_encoder=args.train_encoder).to(device)
+    if args.init_from: _init_from(model, args.init_from, teacher)
+    net = DDP(_Raw(model)) if world > 1 else _Raw(model)
+    avg = ema_warmup_avg_fn(args.ema_decay, args.ema_warmup)
+    ema = AveragedModel(model.decoder, multi_avg_fn=avg, use_buffers=True)
+    ema_enc = AveragedModel(model.encoder, multi_avg_fn=avg, use_buffers=True) if args.train_encoder else None
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr)
+    objectives = make_objectives(args.loss, teacher, device)
     out = Path(args.output_dir)
+    if out.exists() and not out.is_dir(): raise DDKitError(f"--output_dir {out} is a file: pass a folder")
     if rank == 0: out.mkdir(parents=True, exist_ok=True)
-    start, best, wall0 = 0, float("inf"), 0.0
+    start, step, best, wall0 = 0, 0, float("inf"), 0.0
     found = epoch_checkpoints(out)
     if found and not args.resume: raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume to continue, or another --output_dir")
     if found:
         ck = torch.load(found[-1], map_location=device, weights_only=True)
         if ck["teacher_sha256"] != teacher_checksum(teacher): raise DDKitError(f"{found[-1]}: was trained on another teacher: pass the same --ddpm_ckpt")
+        bad = changed_flags(ck.get("args", {}), vars(args))
+        if bad: raise DDKitError(f"--resume of {out} with changed {', '.join('--' + k for k in bad)}: resume with the run's own values, or start another --output_dir "
+                                 f"(only {', '.join('--' + k for k in RESUME_MAY_CHANGE[:4])}, ... may change)")
         model.decoder.load_state_dict(ck["decoder"]); ema.load_state_dict(ck["decoder_ema"]); opt.load_state_dict(ck["optimizer"])
-        start, best, wall0 = ck["epoch"] + 1, ck["best_val"], ck.get("wall_s", 0.0)
-        if rank == 0: print(f"resumed from {found[-1]} (next epoch {start})", file=sys.stderr)
+        if ema_enc is not None: model.encoder.load_state_dict(ck["encoder"]); ema_enc.load_state_dict(ck["encoder_ema"])
+        for n, (w, o) in objectives.items(): o.load_state_dict(ck.get("objectives", {}).get(n, {}) or o.state_dict())
+        if "rng" in ck: torch.set_rng_state(ck["rng"].cpu())
+        start, step, best, wall0 = ck["epoch"] + 1, ck.get("step", 0), ck["best_val"], ck.get("wall_s", 0.0)
+        if rank == 0:
+            _truncate_log(out/"loss_log.csv", "epoch", ck["epoch"]); _truncate_log(out/"steps_log.csv", "step", step)
+            print(f"resumed from {found[-1]} (next epoch {start})", file=sys.stderr)
+    elif rank == 0:
+        for f in ("loss_log.csv", "steps_log.csv"): _truncate_log(out/f, "epoch", None)  # a fresh run starts fresh logs
     sampler = DistributedSampler(train_ds, num_replicas=world, rank=rank, shuffle=True, seed=args.seed, drop_last=False)
     val_sampler = DistributedSampler(val_ds, num_replicas=world, rank=rank, shuffle=False)
     nw = getattr(args, "num_workers", 0)
@@ -157,40 +244,49 @@ def train_direct(args):
     grid_noise = noise_from_seeds(range(2_000_000_000, 2_000_000_000 + args.n_samples)).to(device)
     end = args.epochs if args.max_epochs_this_run is None else min(args.epochs, start + args.max_epochs_this_run)
     wall = wall0  # training seconds so far, carried across resumes (the loss log's wall_s is cumulative)
+    ema_encoder = lambda: ema_enc.module if ema_enc is not None else model.encoder
     for epoch in range(start, end):
         t0 = time.time()
         sampler.set_epoch(epoch); model.train()
-        tot, cnt = 0.0, 0
+        tot, cnt, rows = 0.0, 0, []
         for z, x in tqdm(dl, desc=f"epoch {epoch}", leave=False, disable=rank != 0):
             z, x = z.to(device), x.to(device)
-            with torch.no_grad(): h, skips = model.encoder(z)
-            loss = F.mse_loss(dec(h, skips), x)
+            pred = net(z)
+            terms = {n: o.loss(pred, x, z) for n, (w, o) in objectives.items()}
+            loss = sum(objectives[n][0] * v for n, v in terms.items())
+            if not torch.isfinite(loss): raise DDKitError(f"loss became {loss.item()} at step {step} ({', '.join(f'{n}={v.item():.3g}' for n, v in terms.items())}): lower --lr or the weights of --loss, and --resume")
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
             ema.update_parameters(model.decoder)
-            tot += loss.detach() * len(z); cnt += len(z)  # summed on the device: .item() each step would wait for the GPU
+            if ema_enc is not None: ema_enc.update_parameters(model.encoder)
+            for w, o in objectives.values(): o.after_step(pred.detach())
+            step += 1
+            rows.append([step, epoch, float(loss)] + [float(v) for v in terms.values()])
+            tot += loss.detach() * len(z); cnt += len(z)
         train_loss = _allreduce_mean(float(tot) / max(cnt, 1), device)
         ema.eval(); model.eval(); vt, vr, vc = 0.0, 0.0, 0
         with torch.no_grad():
             for z, x in vdl:
                 z, x = z.to(device), x.to(device)
-                h, skips = model.encoder(z)
-                vt += F.mse_loss(ema.module(h, skips), x, reduction="sum").item() / x[0].numel(); vc += len(z)
-                vr += F.mse_loss(model.decoder(h, skips), x, reduction="sum").item() / x[0].numel()
+                vt += F.mse_loss(ema.module(*ema_encoder()(z)), x, reduction="sum").item() / x[0].numel(); vc += len(z)
+                vr += F.mse_loss(model.raw(z), x, reduction="sum").item() / x[0].numel()
         val, val_raw = _allreduce_mean(vt / max(vc, 1), device), _allreduce_mean(vr / max(vc, 1), device)
         wall += time.time() - t0
         if rank == 0:
-            ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(), epoch=epoch,
+            ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(), epoch=epoch, step=step,
                       best_val=min(best, val), val_loss=val, val_loss_raw=val_raw, train_loss=train_loss, teacher_sha256=teacher_checksum(teacher),
-                      encoder_t=args.encoder_t, wall_s=wall, args=vars(args))
+                      encoder_t=args.encoder_t, wall_s=wall, args=vars(args), rng=torch.get_rng_state(),
+                      objectives={n: o.state_dict() for n, (w, o) in objectives.items()})
+            if ema_enc is not None: ck.update(encoder=model.encoder.state_dict(), encoder_ema=ema_enc.state_dict())
             if val < best: atomic_torch_save(ck, out/"best_model.pt")
             atomic_torch_save(ck, out/f"ckpt_epoch_{epoch:03d}.pt")
             _log(out/"loss_log.csv", [epoch, f"{train_loss:.6f}", f"{val:.6f}", args.lr, f"{wall:.1f}"])
+            hdr = ("step", "epoch", "total", *objectives)
+            for r in rows: _log(out/"steps_log.csv", [r[0], r[1]] + [f"{v:.6g}" for v in r[2:]], header=hdr)
             _plot(out/"loss_log.csv", out/"loss_curve.png")
-            with torch.no_grad():
-                h, skips = model.encoder(grid_noise)
-                imgs = ((ema.module(h, skips) + 1) / 2).clamp(0, 1).cpu()
+            import matplotlib.pyplot as plt; plt.close(plot_terms(out/"steps_log.csv", out/"loss_terms.png"))
+            with torch.no_grad(): imgs = ((ema.module(*ema_encoder()(grid_noise)) + 1) / 2).clamp(0, 1).cpu()
             atomic_write(out/f"samples_epoch_{epoch:03d}.png", lambda tmp: save_image(imgs, tmp, nrow=int(math.sqrt(args.n_samples)), format="png"))
-            print(f"epoch {epoch}: train {train_loss:.5f}  val(EMA) {val:.5f}  val(raw) {val_raw:.5f}", file=sys.stderr)
+            print(f"epoch {epoch}: train {train_loss:.5f}  val MSE (EMA) {val:.5f}  (raw) {val_raw:.5f}", file=sys.stderr)
         best = min(best, val)
         if dist.is_initialized(): dist.barrier()
     return out
@@ -211,7 +307,9 @@ def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` writte
     p = Path(decoder_ckpt)
     if not p.exists(): raise DDKitError(f"{p}: no such file: pass the best_model.pt written by ddkit-train-direct")
     sd, md = _read_student(p, weights)
+    if md.get("encoder") is not None: sd = {**sd, **{f"encoder.{k}": v for k, v in md["encoder"].items()}}  # a trained encoder
     meta = dict(kind="ddkit-direct-decoder", teacher_sha256=str(md["teacher_sha256"]), encoder_t=str(md["encoder_t"]), weights=weights,
+                train_encoder=str(md.get("encoder") is not None),
                 epoch=str(md.get("epoch")), source=p.name,
                 # val_loss: the exported weights' own (older checkpoints did not record the raw decoder's: nan)
                 val_loss=f"{md.get('val_loss' if weights == 'ema' else 'val_loss_raw', float('nan')):.6g}",

@@ -116,12 +116,13 @@ def test_eval_student_scores_a_trained_student(tmp_path):
                        "--epochs", "1", "--batch_size", "8", "--n_samples", "4"])
     export_student(tmp_path/"train"/"best_model.pt", tmp_path/"s.safetensors")
     out = tmp_path/"q"/"student_quality.json"
-    r = run("ddkit-eval-student", "--ddpm_ckpt", CKPT, "--decoder_ckpt", tmp_path/"s.safetensors", "--n", 12, "--n_pair", 4,
+    r = run("ddkit-eval-student", "--ddpm_ckpt", CKPT, "--decoder_ckpt", tmp_path/"s.safetensors", "--n", 12, "--ref_steps", 2, "--ref_cache", tmp_path/"refs",
             "--n_sweep", 6, "--bank_n", 200, "--strengths", 0, 0.5, "--output", out, env=env)
     assert r.returncode == 0, r.stderr[-2000:]
     q = json.loads(out.read_text())
     assert q["n"] == 12 and abs(sum(q["class_share"]) - 1) < 1e-6 and q["mse_vs_teacher"] > 0 and 0 <= q["label_agreement"] <= 1
     assert set(q["sweeps"]) == {"include", "exclude", "include_inverted", "exclude_inverted"} and q["teacher_sha256"] and q["classifier_fid"] > 0
+    assert q["teacher_ref"]["steps"] == 2 and 0 <= q["recall"] <= 1 and len(list((tmp_path/"refs").glob("*.safetensors"))) == 1
     assert out.with_suffix(".png").exists() and (out.parent/"student_quality_include.png").exists()
     # a student of this teacher is refused on another teacher (the bundled one), with one line
     assert_one_line_error(run("ddkit-eval-student", "--decoder_ckpt", tmp_path/"s.safetensors", "--n", 4, env=env), "another teacher")
