@@ -20,7 +20,8 @@ from .direct import DirectDiffusion
 
 # %% auto #0
 __all__ = ['CONTROL_HOOKS', 'STUDENT_SEED', 'ABLATIONS', 'unet_throughput', 'generation_speed', 'teacher_reference',
-           'student_report', 'eval_student_main', 'ablation_grid', 'ablation_study', 'run_bench', 'main']
+           'student_report', 'eval_student_main', 'compare_students', 'compare_students_main', 'ablation_grid',
+           'ablation_study', 'run_bench', 'main']
 
 # %% ../nbs/12_bench.ipynb #a84e0166
 def _variants(model):
@@ -111,9 +112,10 @@ def student_report(student, teacher,
     qs, qt = _quality(imgs, real, clf), _quality(tea, real, clf)
     mse = ((tea - imgs) ** 2).mean().item()
     agree = float(np.mean([a == b for a, b in zip(qt.pop("labels"), qs.pop("labels"))]))
-    bank, labels = feature_bank(student, None, n=bank_n, progress=False)
-    targets = (labels == target_digit).nonzero().flatten()[:n_targets].tolist()
-    pts, inv_mse = None, float("nan")
+    pts, inv_mse, targets, bank, labels = None, float("nan"), [], None, None
+    if hooks:
+        bank, labels = feature_bank(student, None, n=bank_n, progress=False)
+        targets = (labels == target_digit).nonzero().flatten()[:n_targets].tolist()
     if any(h.endswith("_inverted") for h in hooks):  # the bank holds the first bank_n training images, in order
         xt = mnist_tensors(train=True)[0][targets][:, None].float() / 255
         zt = invert_noise(student, xt, seed=seed + 30_000_000); inv_mse = ((student(zt) - xt) ** 2).mean().item()
@@ -141,6 +143,7 @@ def eval_student_main(argv=None):
     p.add_argument("--ref_sampler", default="ddim", help="the teacher's sampler for the same noise (the reference)")
     p.add_argument("--ref_steps", type=int, default=50, help="its steps (DDIM-50: the teacher's figures in the model card)")
     p.add_argument("--ref_cache", default=None, help="folder caching the teacher's reference samples (default: $DDKIT_DATA/refs)")
+    p.add_argument("--no_sweeps", action="store_true", help="skip the hook sweeps (a comparison row needs only the figures)")
     p.add_argument("--n_sweep", type=int, default=200, help="samples per strength of each hook sweep")
     p.add_argument("--bank_n", type=int, default=10_000, help="training images in the feature bank of the sweeps")
     p.add_argument("--strengths", type=float, nargs="+", default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0], help="hook strengths of the sweeps")
@@ -149,17 +152,88 @@ def eval_student_main(argv=None):
     limit_threads()
     teacher = load_ddpm(a.ddpm_ckpt) if a.ddpm_ckpt else bundled_teacher()
     student = load_direct(teacher, a.decoder_ckpt)
+    from ddkit.train_direct import _read_student
+    md = _read_student(Path(a.decoder_ckpt))[1]
     clf = load_classifier()
     t0 = time.time()
     real = classifier_features(mnist_tensors(train=False)[0][:, None].float() / 255, clf)  # once, for every FID below
     out = Path(a.output)
     r = student_report(student, teacher, real, clf, n=a.n, n_sweep=a.n_sweep, ref_sampler=a.ref_sampler, ref_steps=a.ref_steps, ref_cache=a.ref_cache, bank_n=a.bank_n,
-                       strengths=tuple(a.strengths), grid=out.with_suffix(".png"))
+                       strengths=tuple(a.strengths), grid=out.with_suffix(".png"),
+                       hooks=() if a.no_sweeps else CONTROL_HOOKS)
     r.update(student=str(a.decoder_ckpt), teacher=str(a.ddpm_ckpt or "bundled"), teacher_sha256=teacher_checksum(teacher),
-             wall_s=round(time.time() - t0, 1))
+             wall_s=round(time.time() - t0, 1), train_wall_s=md.get("wall_s"), train_args=md.get("args", {}))
     for h, rows in r["sweeps"].items(): plt.close(plot_sweep(rows, out.with_name(f"{out.stem}_{h}.png")))
     write_json(out, r)
     print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets", "teacher_ref")}, indent=1))
+
+# %% ../nbs/12_bench.ipynb #b7a1ab65
+_STUDENTS_BEGIN, _STUDENTS_END = "<!-- students:begin -->", "<!-- students:end -->"
+
+def _students_md(rows, png_name):
+    "The comparison table of `compare_students` rows."
+    fmt = lambda v, f: "" if v is None or v != v else format(v, f)
+    t = rows[0]["report"]["teacher_ref"]
+    head = ("| student | train time | classifier-FID | ratio to teacher | share p > 0.9 | label agreement | precision | recall | "
+            "MSE vs teacher | PSNR | images/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+    tl = f"| teacher {t['sampler'].upper()}-{t['steps']} | | {t['classifier_fid']:.1f} | 1.00x | {t['confident_share']:.1%} | | {t['precision']:.3f} | {t['recall']:.3f} | | | |\n"
+    body = "".join(f"| {r['label']} | {fmt((r['report'].get('train_wall_s') or float('nan')) / 60, '.0f')} min | {r['report']['classifier_fid']:.1f} | "
+                   f"{r['report']['fid_ratio']:.2f}x | {r['report']['confident_share']:.1%} | {r['report']['label_agreement']:.1%} | "
+                   f"{r['report']['precision']:.3f} ({r['report']['precision_ratio']:.2f}x) | {r['report']['recall']:.3f} ({r['report']['recall_ratio']:.2f}x) | "
+                   f"{r['report']['mse_vs_teacher']:.4f} | {r['report']['psnr_vs_teacher']:.1f} dB | {r['images_per_s']:.0f} |\n" for r in rows)
+    n = rows[0]["report"]["n"]
+    return (f"{_STUDENTS_BEGIN}\n## One-step students side by side (`ddkit-compare-students`)\n\n{n} noises (seeds from "
+            f"{rows[0]['report']['seed']:,}), each through every student once and through the teacher; ratios are to the teacher's "
+            f"figure; images/s at batch 100, measured in one run. Train time: the student's own (pair generation not included).\n\n"
+            + head + tl + body + f"\n![the same noise through the teacher and each student]({png_name})\n{_STUDENTS_END}")
+
+def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
+                     labels=None, # one label per report (default: the student file's parent folder)
+                     teacher=None, n_grid:int=12, speed_batch:int=100, reps:int=5):
+    "(rows, grid figure): each report with its label and measured images/s; the same noise through the teacher and each."
+    import matplotlib.pyplot as plt
+    from torchvision.utils import make_grid
+    from ddkit.train_direct import load_direct
+    teacher = teacher or bundled_teacher()
+    reps_ = [read_json(p) for p in reports]
+    labels = labels or [Path(r["student"]).parent.name for r in reps_]
+    if len(labels) != len(reps_): raise DDKitError(f"{len(labels)} labels for {len(reps_)} reports: pass one --labels entry per report")
+    seed, ref = reps_[0]["seed"], reps_[0]["teacher_ref"]
+    z = noise_from_seeds(range(seed, seed + n_grid)); zs = noise_from_seeds(range(speed_batch))
+    grid, rows = [teacher_reference(teacher, seed, n_grid, ref["sampler"], ref["steps"], progress=False)], []
+    for lab, r in zip(labels, reps_):
+        s = load_direct(teacher, r["student"])
+        with torch.no_grad():
+            grid.append(s(z)); s(zs); ts = []
+            for _ in range(reps):
+                t0 = time.perf_counter(); s(zs); ts.append(time.perf_counter() - t0)
+        rows.append(dict(label=lab, report=r, images_per_s=speed_batch / statistics.median(ts)))
+    fig, ax = plt.subplots(figsize=(n_grid * 0.55 + 2.4, 0.62 * len(grid) + 0.3))
+    ax.imshow(make_grid(torch.cat(grid), nrow=n_grid, padding=1, pad_value=1).permute(1, 2, 0).numpy(), interpolation="nearest")
+    ax.set_yticks([14.5 + 29 * i for i in range(len(grid))], [f"teacher {ref['sampler'].upper()}-{ref['steps']}"] + list(labels))
+    ax.set_xticks([]); fig.tight_layout()
+    return rows, fig
+
+@cli_errors
+def compare_students_main(argv=None):
+    "Console script `ddkit-compare-students`."
+    p = argparse.ArgumentParser(prog="ddkit-compare-students", description="Several ddkit-eval-student reports in one table and one grid.")
+    p.add_argument("reports", nargs="+", help="student_quality.json files written by ddkit-eval-student")
+    p.add_argument("--labels", nargs="+", default=None, help="one row label per report")
+    p.add_argument("--png", default="benchmarks/students.png"); p.add_argument("--json", default="benchmarks/students.json")
+    p.add_argument("--markdown", default=None, help="write the table into this file (e.g. BENCHMARKS.md) between its marker comments")
+    a = p.parse_args(argv)
+    limit_threads()
+    rows, fig = compare_students(a.reports, a.labels)
+    atomic_write(a.png, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+    write_json(a.json, [dict(label=r["label"], images_per_s=r["images_per_s"], report=str(pth)) for r, pth in zip(rows, a.reports)])
+    md = _students_md(rows, os.path.relpath(a.png, Path(a.markdown).parent) if a.markdown else a.png)
+    if a.markdown:
+        old = Path(a.markdown).read_text() if Path(a.markdown).exists() else ""
+        i, j = old.find(_STUDENTS_BEGIN), old.find(_STUDENTS_END)
+        new = old[:i] + md + old[j + len(_STUDENTS_END):] if i >= 0 and j > i else old.rstrip() + "\n\n" + md + "\n"
+        atomic_write(a.markdown, lambda tmp: Path(tmp).write_text(new))
+    print(md)
 
 # %% ../nbs/12_bench.ipynb #e20392d5
 ABLATIONS = {

@@ -102,7 +102,7 @@ def _read_student(p, weights:str="ema"):
         enc = {k[len("encoder."):]: v for k, v in sd.items() if k.startswith("encoder.")}
         sd = {k: v for k, v in sd.items() if not k.startswith("encoder.")}
         return sd, dict(teacher_sha256=md.get("teacher_sha256"), encoder_t=resolve_encoder_t(md.get("encoder_t", "None"), 10**9),
-                        encoder=enc or None)
+                        encoder=enc or None, wall_s=float(md.get("wall_s", "nan")), args=json.loads(md.get("args", "{}")))
     if p.stat().st_size == 0: raise DDKitError(f"{p}: is empty (0 bytes): pass a checkpoint written by ddkit-train-direct")
     try: ck = torch.load(p, map_location="cpu", weights_only=True)
     except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not a torch checkpoint") from None
@@ -113,7 +113,7 @@ def _read_student(p, weights:str="ema"):
     sd = unwrap(ck["decoder_ema"]) if weights == "ema" else ck["decoder"]
     enc = (unwrap(ck["encoder_ema"]) if weights == "ema" else ck["encoder"]) if "encoder" in ck else None
     return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"), weights=weights, encoder=enc,
-                    epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")),
+                    epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")), wall_s=ck.get("wall_s", float("nan")),
                     val_loss_raw=ck.get("val_loss_raw", float("nan")), args=ck.get("args", {}))
 
 def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
@@ -310,7 +310,7 @@ def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` writte
     if md.get("encoder") is not None: sd = {**sd, **{f"encoder.{k}": v for k, v in md["encoder"].items()}}  # a trained encoder
     meta = dict(kind="ddkit-direct-decoder", teacher_sha256=str(md["teacher_sha256"]), encoder_t=str(md["encoder_t"]), weights=weights,
                 train_encoder=str(md.get("encoder") is not None),
-                epoch=str(md.get("epoch")), source=p.name,
+                epoch=str(md.get("epoch")), source=p.name, wall_s=f"{md.get('wall_s', float('nan')):.1f}",
                 # val_loss: the exported weights' own (older checkpoints did not record the raw decoder's: nan)
                 val_loss=f"{md.get('val_loss' if weights == 'ema' else 'val_loss_raw', float('nan')):.6g}",
                 val_loss_ema=f"{md.get('val_loss', float('nan')):.6g}", val_loss_raw=f"{md.get('val_loss_raw', float('nan')):.6g}",
