@@ -92,7 +92,7 @@ STUDENT_EPOCHS ?= 10
 STUDENT_TEACHER ?=
 STUDENT_DIR ?= runs/student-cpu-3
 STUDENT_PAIRS_DIR ?= $(STUDENT_DIR)/pairs
-STUDENT_ARGS ?= --train_encoder --loss mse --lr 1e-3 --batch_size 64
+STUDENT_ARGS ?= --train_encoder --loss mse --lr 1e-3 --batch_size 64 --schedule cosine
 student: $(STAMP)
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) --sampler ddim --steps 20 --seed 0 \
 		--batch_size 100 --output_dir $(STUDENT_PAIRS_DIR) $(if $(STUDENT_TEACHER),--ckpt $(STUDENT_TEACHER))

@@ -26,7 +26,7 @@ from .pairs import PairDataset, init_distributed, dist_info
 
 # %% auto #0
 __all__ = ['RESUME_MAY_CHANGE', 'positive_arg', 'direct_parser', 'changed_flags', 'ema_warmup_avg_fn', 'epoch_checkpoints',
-           'load_direct', 'plot_terms', 'train_direct', 'main', 'export_student', 'bundled_student',
+           'load_direct', 'plot_terms', 'lr_lambda', 'train_direct', 'main', 'export_student', 'bundled_student',
            'export_student_main']
 
 # %% ../nbs/08_train_direct.ipynb #64473d65
@@ -55,6 +55,8 @@ def direct_parser():
     p.add_argument("--encoder_t", default=ENCODER_T, help="encoder timestep: 'last' (T-1, default), 'none' (no time conditioning) or 0..T-1")
     p.add_argument("--train_encoder", action="store_true", help="train the encoder too (the student's feature space is then its own)")
     p.add_argument("--loss", default="mse", help="loss terms and weights (ddkit.objectives): mse, huber, perceptual, dmd; e.g. mse=0.25,dmd=1")
+    p.add_argument("--schedule", default="constant", choices=["constant", "cosine"],
+                   help="learning rate over the run: constant, or cosine from --lr to 0 over --epochs after a 2%% warm-up")
     p.add_argument("--init_from", default=None, help="start from this trained student (best_model.pt, ckpt_epoch_XXX.pt or .safetensors)")
     p.add_argument("--random_init", action="store_true", help="do not warm-start the decoder from the teacher")
     p.add_argument("--n_samples", type=positive_arg(), default=36, help="images in each epoch's grid")
@@ -192,6 +194,12 @@ def _init_from(model, path, teacher):
     model.decoder.load_state_dict(sd)
     if md.get("encoder") is not None: model.encoder.load_state_dict(md["encoder"])
 
+def lr_lambda(schedule:str, total_steps:int, warmup:float=0.02):
+    "Factor of the base learning rate at each step: 1, or a linear warm-up then a cosine to 0 at `total_steps`."
+    if schedule == "constant": return lambda s: 1.0
+    w = max(1, int(warmup * total_steps))
+    return lambda s: min(1.0, (s + 1) / w) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, total_steps))))
+
 def train_direct(args):
     "Train (or resume) the direct decoder; returns the output folder."
     limit_threads()
@@ -214,6 +222,8 @@ def train_direct(args):
     ema_enc = AveragedModel(model.encoder, multi_avg_fn=avg, use_buffers=True) if args.train_encoder else None
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr)
     objectives = make_objectives(args.loss, teacher, device)
+    steps_per_epoch = math.ceil(math.ceil(n_train / world) / args.batch_size)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda(getattr(args, "schedule", "constant"), args.epochs * steps_per_epoch))
     out = Path(args.output_dir)
     if out.exists() and not out.is_dir(): raise DDKitError(f"--output_dir {out} is a file: pass a folder")
     if rank == 0: out.mkdir(parents=True, exist_ok=True)
@@ -230,6 +240,7 @@ def train_direct(args):
         if ema_enc is not None: model.encoder.load_state_dict(ck["encoder"]); ema_enc.load_state_dict(ck["encoder_ema"])
         for n, (w, o) in objectives.items(): o.load_state_dict(ck.get("objectives", {}).get(n, {}) or o.state_dict())
         if "rng" in ck: torch.set_rng_state(ck["rng"].cpu())
+        if "scheduler" in ck: sched.load_state_dict(ck["scheduler"])
         start, step, best, wall0 = ck["epoch"] + 1, ck.get("step", 0), ck["best_val"], ck.get("wall_s", 0.0)
         if rank == 0:
             _truncate_log(out/"loss_log.csv", "epoch", ck["epoch"]); _truncate_log(out/"steps_log.csv", "step", step)
@@ -255,7 +266,7 @@ def train_direct(args):
             terms = {n: o.loss(pred, x, z) for n, (w, o) in objectives.items()}
             loss = sum(objectives[n][0] * v for n, v in terms.items())
             if not torch.isfinite(loss): raise DDKitError(f"loss became {loss.item()} at step {step} ({', '.join(f'{n}={v.item():.3g}' for n, v in terms.items())}): lower --lr or the weights of --loss, and --resume")
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
             ema.update_parameters(model.decoder)
             if ema_enc is not None: ema_enc.update_parameters(model.encoder)
             for w, o in objectives.values(): o.after_step(pred.detach())
@@ -275,11 +286,12 @@ def train_direct(args):
             ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(), epoch=epoch, step=step,
                       best_val=min(best, val), val_loss=val, val_loss_raw=val_raw, train_loss=train_loss, teacher_sha256=teacher_checksum(teacher),
                       encoder_t=args.encoder_t, wall_s=wall, args=vars(args), rng=torch.get_rng_state(),
-                      objectives={n: o.state_dict() for n, (w, o) in objectives.items()})
+                      objectives={n: o.state_dict() for n, (w, o) in objectives.items()},
+                      scheduler=sched.state_dict())
             if ema_enc is not None: ck.update(encoder=model.encoder.state_dict(), encoder_ema=ema_enc.state_dict())
             if val < best: atomic_torch_save(ck, out/"best_model.pt")
             atomic_torch_save(ck, out/f"ckpt_epoch_{epoch:03d}.pt")
-            _log(out/"loss_log.csv", [epoch, f"{train_loss:.6f}", f"{val:.6f}", args.lr, f"{wall:.1f}"])
+            _log(out/"loss_log.csv", [epoch, f"{train_loss:.6f}", f"{val:.6f}", f"{sched.get_last_lr()[0]:.3g}", f"{wall:.1f}"])
             hdr = ("step", "epoch", "total", *objectives)
             for r in rows: _log(out/"steps_log.csv", [r[0], r[1]] + [f"{v:.6g}" for v in r[2:]], header=hdr)
             _plot(out/"loss_log.csv", out/"loss_curve.png")
