@@ -11,7 +11,7 @@ import torch
 
 # %% auto #0
 __all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'file_sha256',
-           'state_dict_sha256', 'default_device', 'seed_everything', 'limit_threads']
+           'state_dict_sha256', 'numbered_files', 'load_newest', 'default_device', 'seed_everything', 'limit_threads']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -79,6 +79,24 @@ def state_dict_sha256(sd):
         h.update(f"{k}|{tuple(t.shape)}|{t.dtype}|".encode())
         h.update(t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
     return h.hexdigest()
+
+# %% ../nbs/00_core.ipynb #53410aee
+def numbered_files(folder, pattern:str) -> list:
+    "Files of `folder` matching `pattern`, oldest first by the last number in their names."
+    import re
+    return sorted(Path(folder).glob(pattern), key=lambda p: int(re.findall(r"\d+", p.name)[-1]))
+
+def load_newest(paths, # checkpoints, oldest first (`numbered_files`)
+                device="cpu"):
+    "(path, contents) of the newest checkpoint that loads (weights only); damaged ones are renamed `*.damaged`."
+    for p in reversed(list(paths)):
+        try: return p, torch.load(p, map_location=device, weights_only=True)
+        except Exception as e:
+            bad = p.with_name(p.name + ".damaged"); p.rename(bad)
+            print(f"warning: {p} cannot be read ({type(e).__name__}): set aside as {bad.name}; resuming from the checkpoint before it",
+                  file=sys.stderr)
+    if paths: raise DDKitError(f"no checkpoint in {Path(paths[0]).parent} loads (each set aside as *.damaged): start again without --resume, or restore a copy")
+    return None, None
 
 # %% ../nbs/00_core.ipynb #80d7e922
 def default_device(device=None):

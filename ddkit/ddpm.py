@@ -85,6 +85,8 @@ def infer_config(sd:dict, path="checkpoint"):
 def _read_state_dict(path, ema):
     path = Path(path)
     if not path.exists(): raise DDKitError(f"{path}: no such file: pass the path of a MNIST Diffusion checkpoint (steps_XXXXXXXX.pt) or a ddkit .safetensors file")
+    if path.is_dir(): raise DDKitError(f"{path}: is a folder, not a checkpoint: pass a steps_XXXXXXXX.pt or .safetensors file inside it")
+    if path.stat().st_size == 0: raise DDKitError(f"{path}: is empty (0 bytes): the copy or the save did not finish; copy it again")
     if path.suffix == ".safetensors":
         try:
             with safe_open(str(path), "pt") as f:
@@ -94,7 +96,7 @@ def _read_state_dict(path, ema):
         return sd, json.loads(meta["config"]) if "config" in meta else None
     try: ck = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:
-        msg = str(e).splitlines()[0][:120]
+        msg = (str(e).splitlines() or [""])[0][:120]  # some exceptions carry no message
         if "weights_only" in str(e) or "Unsupported global" in str(e):
             raise DDKitError(f"{path}: holds pickled Python objects, not just weights; ddkit only loads tensors (weights_only=True): re-save the state dicts") from None
         raise DDKitError(f"{path}: cannot be read as a torch checkpoint ({type(e).__name__}: {msg}): the file is truncated or damaged; copy it again") from None

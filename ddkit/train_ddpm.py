@@ -12,6 +12,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from .core import DDKitError, cli_errors, atomic_torch_save, atomic_write, write_json, default_device, limit_threads, seed_everything
+from .core import numbered_files, load_newest
 from .data import mnist_tensors, to_model_range
 from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
 
@@ -111,7 +112,7 @@ def accumulate_grads(model:MNISTDiffusion, x0, t, noise, # the whole batch's dra
 # %% ../nbs/04_train_ddpm.ipynb #234a1cee
 def checkpoints(output_dir):
     "Checkpoints `steps_XXXXXXXX.pt` in a folder, oldest first."
-    return sorted(Path(output_dir).glob("steps_[0-9]*[0-9].pt"), key=lambda p: int(re.findall(r"\d+", p.name)[-1]))
+    return numbered_files(output_dir, "steps_[0-9]*[0-9].pt")
 
 def make_ema(model, args):
     "The original EMA: `AveragedModel` updated every `model_ema_steps`, decay adjusted to batch size and epochs."
@@ -231,7 +232,8 @@ def train_ddpm(args) -> Path:
     step, wall, fitted = 0, 0.0, None
     found = checkpoints(out)
     if args.resume and found:
-        ck = torch.load(found[-1], map_location=device, weights_only=True)
+        newest, ck = load_newest(found, device)
+        found = [p for p in found if p.exists()]
         if "optimizer" not in ck: raise DDKitError(f"{found[-1]}: has no optimizer state, so it cannot be resumed: use --ckpt to start from its weights")
         if ck["model_ema"]["module.model.init_conv.module.0.weight"].shape[0] != args.model_base_dim:
             raise DDKitError(f"{found[-1]}: was trained with another --model_base_dim: pass the same flags as the run you resume")

@@ -17,7 +17,7 @@ from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, seed_everything, limit_threads,
+from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, seed_everything, limit_threads, numbered_files, load_newest,
                         default_device)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
 from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t
@@ -91,7 +91,7 @@ def ema_warmup_avg_fn(decay:float=0.999, # the decay once warmed up
 # %% ../nbs/08_train_direct.ipynb #c7c5383e
 def epoch_checkpoints(d):
     "`ckpt_epoch_XXX.pt` files in a folder, oldest first."
-    return sorted(Path(d).glob("ckpt_epoch_[0-9]*.pt"), key=lambda p: int(re.findall(r"\d+", p.name)[-1]))
+    return numbered_files(d, "ckpt_epoch_[0-9]*.pt")
 
 def _read_student(p, weights:str="ema"):
     "(decoder state dict, metadata) of a `ddkit-train-direct` checkpoint (its EMA or raw decoder) or an exported `.safetensors`."
@@ -231,7 +231,8 @@ def train_direct(args):
     found = epoch_checkpoints(out)
     if found and not args.resume: raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume to continue, or another --output_dir")
     if found:
-        ck = torch.load(found[-1], map_location=device, weights_only=True)
+        newest, ck = load_newest(found, device)
+        found = [p for p in found if p.exists()]
         if ck["teacher_sha256"] != teacher_checksum(teacher): raise DDKitError(f"{found[-1]}: was trained on another teacher: pass the same --ddpm_ckpt")
         bad = changed_flags(ck.get("args", {}), vars(args))
         if bad: raise DDKitError(f"--resume of {out} with changed {', '.join('--' + k for k in bad)}: resume with the run's own values, or start another --output_dir "
