@@ -11,7 +11,8 @@ import torch
 
 # %% auto #0
 __all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'file_sha256',
-           'state_dict_sha256', 'numbered_files', 'load_newest', 'default_device', 'seed_everything', 'limit_threads']
+           'state_dict_sha256', 'numbered_files', 'load_newest', 'folder_lock', 'positive_arg', 'default_device',
+           'seed_everything', 'limit_threads']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -97,6 +98,35 @@ def load_newest(paths, # checkpoints, oldest first (`numbered_files`)
                   file=sys.stderr)
     if paths: raise DDKitError(f"no checkpoint in {Path(paths[0]).parent} loads (each set aside as *.damaged): start again without --resume, or restore a copy")
     return None, None
+
+# %% ../nbs/00_core.ipynb #ee11447f
+from contextlib import contextmanager
+
+@contextmanager
+def folder_lock(folder, what:str="job"):
+    "Hold an exclusive lock on `folder` (its `.lock` file names the holder's pid); refuse at once if another holds it."
+    import fcntl
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    f = open(Path(folder)/".lock", "a+")
+    try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0); pid = f.read().strip() or "?"; f.close()
+        raise DDKitError(f"{folder}: another {what} (pid {pid}) is writing here: wait for it to finish, or pass another output folder") from None
+    f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
+    try: yield
+    finally:
+        fcntl.flock(f, fcntl.LOCK_UN); f.close()
+
+def positive_arg(kind=int):
+    "An argparse type: a finite number > 0 of `kind`, or a one-line error."
+    import argparse, math
+    def parse(s):
+        try: v = kind(s)
+        except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not a{'n integer' if kind is int else ' number'}") from None
+        if not (math.isfinite(v) and v > 0): raise argparse.ArgumentTypeError(f"{s!r} must be > 0")
+        return v
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
 
 # %% ../nbs/00_core.ipynb #80d7e922
 def default_device(device=None):

@@ -11,7 +11,8 @@ import torch.distributed as dist
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import DDKitError, cli_errors, atomic_write, write_json, read_json, file_sha256, limit_threads, default_device
+from .core import (DDKitError, cli_errors, atomic_write, write_json, read_json, file_sha256, limit_threads, default_device,
+                        folder_lock, positive_arg)
 from .ddpm import load_ddpm, bundled_teacher, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet, SAMPLERS, DEFAULT_STEPS
 
 # %% auto #0
@@ -46,18 +47,33 @@ def _make_shard(teacher, net, k, n, batch_size, seed, sampler, steps, dtype):
             "image": (img * 2 - 1).to(DTYPES[dtype]).contiguous()}  # images stored in [-1,1], the decoder's scale
 
 def _shard_len(path) -> int:
-    "Pairs in a shard file (0 when it is missing)."
+    "Pairs in a shard file (0 when it is missing or cannot be read)."
     if not path.exists(): return 0
-    with safe_open(str(path), "pt") as f: return f.get_slice("index").get_shape()[0]
+    try:
+        with safe_open(str(path), "pt") as f: return f.get_slice("index").get_shape()[0]
+    except Exception: return 0  # truncated or damaged: made again
+
+def _manifest_mismatches(out) -> set:
+    "Shards whose bytes differ from the sha256 the manifest recorded (none when there is no manifest yet)."
+    mf = out/"manifest.json"
+    if not mf.exists(): return set()
+    return {s["file"] for s in read_json(mf)["shards"] if (out/s["file"]).exists() and file_sha256(out/s["file"]) != s["sha256"]}
 
 def generate_pairs(teacher, # a loaded teacher
                    output_dir, # where shards and manifest go
                    n_samples:int=60_000, batch_size:int=100, sampler:str="ddim", steps:int|None=None,
                    seed:int=0, dtype:str="float32", teacher_name:str="", progress:bool=True):
     "Generate (or finish generating) this rank's shards; rank 0 writes the manifest once all shards exist."
+    rank, _ = dist_info()
+    out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
+    if rank != 0:  # torchrun's other ranks share rank 0's run: only rank 0 holds the folder's lock
+        return _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, dtype, teacher_name, progress)
+    with folder_lock(out, "ddkit-generate-data"):
+        return _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, dtype, teacher_name, progress)
+
+def _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, dtype, teacher_name, progress):
     if sampler not in SAMPLERS: raise DDKitError(f"unknown sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
     if dtype not in DTYPES: raise DDKitError(f"unknown dtype {dtype!r}: use one of {', '.join(DTYPES)}")
-    out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
     steps = steps or DEFAULT_STEPS[sampler]
     cfg = dict(teacher_sha256=teacher_checksum(teacher), teacher=teacher_name, sampler=sampler, steps=steps, seed=seed,
                n_samples=n_samples, batch_size=batch_size, dtype=dtype, seed_rule="seed * 10**9 + i")
@@ -68,6 +84,7 @@ def generate_pairs(teacher, # a loaded teacher
     if world > 1 and dist.is_initialized(): dist.barrier()
     elif not runf.exists(): write_json(runf, cfg)
     old = read_json(runf)
+    damaged = _manifest_mismatches(out)  # before the manifest may be rewritten: a shard changed since it was recorded
     # the teacher is its checksum (its path is only a label); the count may change: shard k depends on seed, batch size, k
     diff = [k for k in cfg if k not in ("teacher", "n_samples") and old.get(k) != cfg[k]]
     if diff:
@@ -78,7 +95,8 @@ def generate_pairs(teacher, # a loaded teacher
             (out/"manifest.json").unlink(missing_ok=True); write_json(runf, {**old, "n_samples": n_samples})
         old = {**old, "n_samples": n_samples}
     n_shards = math.ceil(n_samples / batch_size)
-    todo = [k for k in my_shards(n_shards, rank, world) if _shard_len(out/shard_name(k)) != min(batch_size, n_samples - k * batch_size)]
+    todo = [k for k in my_shards(n_shards, rank, world)
+            if shard_name(k) in damaged or _shard_len(out/shard_name(k)) != min(batch_size, n_samples - k * batch_size)]
     net = fast_unet(teacher)
     bar = tqdm(total=n_samples if world == 1 else len(my_shards(n_shards, rank, world)) * batch_size,
                initial=0, desc=f"pairs[{rank}/{world}] {sampler}-{steps}", unit="pair", disable=not progress or rank != 0 and world > 1)
@@ -100,6 +118,7 @@ class PairDataset(torch.utils.data.Dataset):
     "(noise, image) pairs from a `generate_pairs` folder, read lazily; images in [-1,1], float32."
     def __init__(self, path, # the dataset folder (or its manifest.json)
                  teacher=None, # if given, the dataset must have been made by this teacher
+                 verify:bool=False, # check every shard against the manifest's sha256 (once, here)
                 ):
         path = Path(path)
         self.root = path.parent if path.suffix == ".json" else path
@@ -110,6 +129,12 @@ class PairDataset(torch.utils.data.Dataset):
             raise DDKitError(f"{self.root}: pairs were made by another teacher (sha256 {self.manifest['teacher_sha256'][:12]}, "
                              f"yours {teacher_checksum(teacher)[:12]}): pass the --ddpm_ckpt that generated them, or regenerate the pairs")
         self.bs, self.n = self.manifest["batch_size"], self.manifest["count"]
+        if verify:
+            for s in self.manifest["shards"]:
+                f = self.root/s["file"]
+                if not f.exists(): raise DDKitError(f"{f}: missing: rerun ddkit-generate-data with the same arguments to make it again")
+                if file_sha256(f) != s["sha256"]:
+                    raise DDKitError(f"{f}: does not match the manifest's sha256 (damaged or changed): rerun ddkit-generate-data with the same arguments to make it again")
         self._handles = {}
 
     def __len__(self): return self.n
@@ -139,9 +164,9 @@ def generate_main(argv=None):
     "Console script `ddkit-generate-data`."
     p = argparse.ArgumentParser(prog="ddkit-generate-data", description="Pre-generate (noise, teacher image) pairs.")
     p.add_argument("--ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--n_samples", type=int, default=60000); p.add_argument("--batch_size", type=int, default=100)
+    p.add_argument("--n_samples", type=positive_arg(), default=60000); p.add_argument("--batch_size", type=positive_arg(), default=100)
     p.add_argument("--output_dir", default="direct_decoder_data")
-    p.add_argument("--sampler", choices=SAMPLERS, default="ddim"); p.add_argument("--steps", type=int, default=None)
+    p.add_argument("--sampler", choices=SAMPLERS, default="ddim"); p.add_argument("--steps", type=positive_arg(), default=None)
     p.add_argument("--seed", type=int, default=0); p.add_argument("--dtype", choices=list(DTYPES), default="float32")
     p.add_argument("--device", default=None)
     a = p.parse_args(argv)

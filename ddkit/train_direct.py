@@ -17,7 +17,7 @@ from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, seed_everything, limit_threads, numbered_files, load_newest,
+from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, seed_everything, limit_threads, numbered_files, load_newest, positive_arg,
                         default_device)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
 from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t
@@ -25,21 +25,11 @@ from .objectives import make_objectives, parse_loss
 from .pairs import PairDataset, init_distributed, dist_info
 
 # %% auto #0
-__all__ = ['RESUME_MAY_CHANGE', 'positive_arg', 'direct_parser', 'changed_flags', 'ema_warmup_avg_fn', 'epoch_checkpoints',
-           'load_direct', 'plot_terms', 'lr_lambda', 'train_direct', 'main', 'export_student', 'bundled_student',
+__all__ = ['RESUME_MAY_CHANGE', 'direct_parser', 'changed_flags', 'ema_warmup_avg_fn', 'epoch_checkpoints', 'load_direct',
+           'plot_terms', 'lr_lambda', 'train_direct', 'main', 'export_student', 'bundled_student',
            'export_student_main']
 
 # %% ../nbs/08_train_direct.ipynb #64473d65
-def positive_arg(kind=int):
-    "An argparse type: a finite number > 0 of `kind`, or a one-line error."
-    def parse(s):
-        try: v = kind(s)
-        except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not a{'n integer' if kind is int else ' number'}") from None
-        if not (math.isfinite(v) and v > 0): raise argparse.ArgumentTypeError(f"{s!r} must be > 0")
-        return v
-    parse.__name__ = f"positive {kind.__name__}"
-    return parse
-
 def direct_parser():
     "Argument parser of `ddkit-train-direct`."
     p = argparse.ArgumentParser(prog="ddkit-train-direct", description="Train the direct decoder on pre-generated pairs.")
@@ -210,7 +200,7 @@ def train_direct(args):
     teacher = load_ddpm(args.ddpm_ckpt) if args.ddpm_ckpt else bundled_teacher()
     args.encoder_t = resolve_encoder_t(args.encoder_t, teacher.timesteps)  # recorded as the integer (or None) it means
     parse_loss(args.loss)  # a bad spec fails before any work
-    ds = PairDataset(args.data_path, teacher)
+    ds = PairDataset(args.data_path, teacher, verify=True)  # every shard against the manifest, once per run
     n_train = int(len(ds) * args.train_split)
     if n_train < 1 or n_train >= len(ds): raise DDKitError(f"--train_split {args.train_split} leaves no training or no validation pairs out of {len(ds)}")
     train_ds, val_ds = Subset(ds, range(n_train)), Subset(ds, range(n_train, len(ds)))
