@@ -60,7 +60,8 @@ RESUME_MAY_CHANGE = ("epochs", "max_epochs_this_run", "resume", "device", "num_w
 
 def changed_flags(old:dict, new:dict) -> list:
     "Flags of `new` that differ from the checkpoint's `old` and may not change on resume."
-    return [k for k in new if k not in RESUME_MAY_CHANGE and k in old and old[k] != new[k]]
+    may = set(RESUME_MAY_CHANGE) - ({"epochs"} if new.get("schedule") == "cosine" else set())  # --epochs is the cosine's horizon
+    return [k for k in new if k not in may and k in old and old[k] != new[k]]
 
 # %% ../nbs/08_train_direct.ipynb #19dd2819
 def ema_warmup_avg_fn(decay:float=0.999, # the decay once warmed up
