@@ -132,7 +132,7 @@ def student_report(student, teacher,
 @cli_errors
 def eval_student_main(argv=None):
     "Console script `ddkit-eval-student`: a student's quality, fidelity to its teacher and hook sweeps, as JSON and PNGs."
-    from ddkit.train_direct import load_direct
+    from ddkit.direct import load_direct
     from ddkit.control import plot_sweep
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
@@ -152,8 +152,8 @@ def eval_student_main(argv=None):
     limit_threads()
     teacher = load_ddpm(a.ddpm_ckpt) if a.ddpm_ckpt else bundled_teacher()
     student = load_direct(teacher, a.decoder_ckpt)
-    from ddkit.train_direct import _read_student
-    md = _read_student(Path(a.decoder_ckpt))[1]
+    from ddkit.direct import read_student
+    md = read_student(Path(a.decoder_ckpt))[1]
     clf = load_classifier()
     t0 = time.time()
     real = classifier_features(mnist_tensors(train=False)[0][:, None].float() / 255, clf)  # once, for every FID below
@@ -193,7 +193,7 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
     "(rows, grid figure): each report with its label and measured images/s; the same noise through the teacher and each."
     import matplotlib.pyplot as plt
     from torchvision.utils import make_grid
-    from ddkit.train_direct import load_direct
+    from ddkit.direct import load_direct
     teacher = teacher or bundled_teacher()
     reps_ = [read_json(p) for p in reports]
     labels = labels or [Path(r["student"]).parent.name for r in reps_]
@@ -268,7 +268,8 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
                    grid=None) -> list: # PNG of the same held-out noise through the teacher and each student (optional)
     "Train one student per ablation and score it on held-out noise; one row per variant."
     from ddkit.pairs import generate_pairs
-    from ddkit.train_direct import direct_parser, train_direct, load_direct
+    from ddkit.train_direct import direct_parser, train_direct
+    from ddkit.direct import load_direct
     out = Path(out_dir); clf = clf or load_classifier()
     dev = default_device(device)
     teacher = (load_ddpm(ckpt) if ckpt else bundled_teacher()).to(dev)
@@ -457,7 +458,7 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
         return r
     student_model = None
     if student:
-        from ddkit.train_direct import load_direct
+        from ddkit.direct import load_direct
         student_model = load_direct(teacher, student)
     clf = load_classifier()
     r = dict(machine=f"{platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores".strip(), threads=torch.get_num_threads(),

@@ -12,7 +12,8 @@ from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, teacher_checksum, images_sha256, noise_from_seeds
 from .metrics import load_classifier, sample_stats, classifier_fid, meets_quality_bar
 from .pairs import generate_pairs, PairDataset
-from .train_direct import direct_parser, train_direct, load_direct, bundled_student
+from .train_direct import direct_parser, train_direct
+from .direct import load_direct, bundled_student
 from .visualise import visualise_student
 from .attribution import feature_bank, cosine_attribution, query_features, plot_gallery
 from .feature_space import fit_pca, cluster, cluster_purity, plot_pca

@@ -7,13 +7,16 @@ from __future__ import annotations
 import copy
 import torch
 from torch import nn
-from .core import DDKitError, state_dict_sha256
-from .ddpm import MNISTDiffusion
+import json
+from pathlib import Path
+from safetensors import safe_open
+from .core import DDKitError, state_dict_sha256, default_device
+from .ddpm import MNISTDiffusion, teacher_checksum, bundled_path, bundled_teacher
 from .unet import Unet
 
 # %% auto #0
 __all__ = ['ENCODER_T', 'resolve_encoder_t', 'DirectEncoder', 'encoder_checksum', 'apply_hook', 'DirectDecoder',
-           'DirectDiffusion']
+           'DirectDiffusion', 'read_student', 'load_direct', 'bundled_student']
 
 # %% ../nbs/06_direct.ipynb #492b08d4
 ENCODER_T = "last" # the default encoder timestep: T-1, the noise level the encoder's inputs really have
@@ -132,3 +135,50 @@ class DirectDiffusion(nn.Module):
     def forward(self, noise, hook_fn=None, hooks:dict|None=None):
         "Images in [0,1] for `noise`, with an optional bottleneck hook and/or hooks at named points."
         return ((self.raw(noise, hook_fn, hooks) + 1) / 2).clamp(0, 1)
+
+# %% ../nbs/06_direct.ipynb #da1b3106
+def read_student(p, weights:str="ema"):
+    "(decoder state dict, metadata) of a `ddkit-train-direct` checkpoint (its EMA or raw decoder) or an exported `.safetensors`."
+    if p.is_dir(): raise DDKitError(f"{p}: is a folder, not a student file: pass its best_model.pt or an exported .safetensors")
+    if p.suffix == ".safetensors":
+        try:
+            with safe_open(str(p), "pt") as f: md = f.metadata() or {}; sd = {k: f.get_tensor(k) for k in f.keys()}
+        except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not safetensors") from None
+        if md.get("kind") != "ddkit-direct-decoder": raise DDKitError(f"{p}: not an exported direct decoder: pass a file written by ddkit-export-student")
+        enc = {k[len("encoder."):]: v for k, v in sd.items() if k.startswith("encoder.")}
+        sd = {k: v for k, v in sd.items() if not k.startswith("encoder.")}
+        return sd, dict(teacher_sha256=md.get("teacher_sha256"), encoder_t=resolve_encoder_t(md.get("encoder_t", "None"), 10**9),
+                        encoder=enc or None, wall_s=float(md.get("wall_s", "nan")), args=json.loads(md.get("args", "{}")))
+    if p.stat().st_size == 0: raise DDKitError(f"{p}: is empty (0 bytes): pass a checkpoint written by ddkit-train-direct")
+    try: ck = torch.load(p, map_location="cpu", weights_only=True)
+    except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not a torch checkpoint") from None
+    if not isinstance(ck, dict) or "decoder_ema" not in ck:
+        raise DDKitError(f"{p}: not a direct-decoder checkpoint (no 'decoder_ema'): pass a file written by ddkit-train-direct")
+    if weights not in ("ema", "raw"): raise DDKitError(f"--weights {weights}: unknown: pass 'ema' (the averaged decoder) or 'raw' (the last optimiser step's)")
+    unwrap = lambda sd: {k[len("module."):]: v for k, v in sd.items() if k.startswith("module.")}  # AveragedModel's keys
+    sd = unwrap(ck["decoder_ema"]) if weights == "ema" else ck["decoder"]
+    enc = (unwrap(ck["encoder_ema"]) if weights == "ema" else ck["encoder"]) if "encoder" in ck else None
+    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"), weights=weights, encoder=enc,
+                    epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")), wall_s=ck.get("wall_s", float("nan")),
+                    val_loss_raw=ck.get("val_loss_raw", float("nan")), args=ck.get("args", {}))
+
+def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
+                decoder_ckpt, # `best_model.pt`, `ckpt_epoch_XXX.pt` or an exported student `.safetensors`
+                device=None) -> DirectDiffusion:
+    "A trained `DirectDiffusion` (EMA decoder weights), in eval mode."
+    p = Path(decoder_ckpt)
+    if not p.exists(): raise DDKitError(f"{p}: no such file: pass --decoder_ckpt with a best_model.pt or ckpt_epoch_XXX.pt")
+    sd, md = read_student(p)
+    if md["teacher_sha256"] != teacher_checksum(teacher):
+        raise DDKitError(f"{p}: was trained on another teacher (sha256 {str(md['teacher_sha256'])[:12]}): pass the --ddpm_ckpt it was trained with")
+    m = DirectDiffusion(teacher, t=md["encoder_t"])
+    m.decoder.load_state_dict(sd)
+    if md.get("encoder") is not None: m.encoder.load_state_dict(md["encoder"])  # a student that trained its encoder
+    return m.to(default_device(device) if device else "cpu").eval()
+
+def bundled_student(teacher=None, # default: the bundled teacher
+                    device=None) -> DirectDiffusion:
+    "The one-step student that ships with ddkit, on the bundled teacher."
+    p = bundled_path("student.safetensors")
+    if not p.exists(): raise DDKitError(f"{p}: no bundled student in this install yet: train one with 'make student bundle-student' or pass a best_model.pt to load_direct")
+    return load_direct(teacher or bundled_teacher(), p, device)

@@ -80,7 +80,7 @@ class HookExplorer:
 def bundled_models(teacher=None, model=None):
     "(teacher, student): the bundled ones where not given."
     from ddkit.ddpm import bundled_teacher
-    from ddkit.train_direct import bundled_student
+    from ddkit.direct import bundled_student
     teacher = teacher if teacher is not None else bundled_teacher()
     return teacher, (model if model is not None else bundled_student(teacher))
 

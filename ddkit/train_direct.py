@@ -20,14 +20,13 @@ from safetensors.torch import save_file
 from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, seed_everything, limit_threads, numbered_files, load_newest, positive_arg,
                         default_device)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
-from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t
+from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t, read_student, load_direct
 from .objectives import make_objectives, parse_loss
 from .pairs import PairDataset, init_distributed, dist_info
 
 # %% auto #0
-__all__ = ['RESUME_MAY_CHANGE', 'direct_parser', 'changed_flags', 'ema_warmup_avg_fn', 'epoch_checkpoints', 'load_direct',
-           'plot_terms', 'lr_lambda', 'train_direct', 'main', 'export_student', 'bundled_student',
-           'export_student_main']
+__all__ = ['RESUME_MAY_CHANGE', 'direct_parser', 'changed_flags', 'ema_warmup_avg_fn', 'epoch_checkpoints', 'plot_terms',
+           'lr_lambda', 'train_direct', 'main', 'export_student', 'export_student_main']
 
 # %% ../nbs/08_train_direct.ipynb #64473d65
 def direct_parser():
@@ -83,45 +82,6 @@ def ema_warmup_avg_fn(decay:float=0.999, # the decay once warmed up
 def epoch_checkpoints(d):
     "`ckpt_epoch_XXX.pt` files in a folder, oldest first."
     return numbered_files(d, "ckpt_epoch_[0-9]*.pt")
-
-def _read_student(p, weights:str="ema"):
-    "(decoder state dict, metadata) of a `ddkit-train-direct` checkpoint (its EMA or raw decoder) or an exported `.safetensors`."
-    if p.is_dir(): raise DDKitError(f"{p}: is a folder, not a student file: pass its best_model.pt or an exported .safetensors")
-    if p.suffix == ".safetensors":
-        try:
-            with safe_open(str(p), "pt") as f: md = f.metadata() or {}; sd = {k: f.get_tensor(k) for k in f.keys()}
-        except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not safetensors") from None
-        if md.get("kind") != "ddkit-direct-decoder": raise DDKitError(f"{p}: not an exported direct decoder: pass a file written by ddkit-export-student")
-        enc = {k[len("encoder."):]: v for k, v in sd.items() if k.startswith("encoder.")}
-        sd = {k: v for k, v in sd.items() if not k.startswith("encoder.")}
-        return sd, dict(teacher_sha256=md.get("teacher_sha256"), encoder_t=resolve_encoder_t(md.get("encoder_t", "None"), 10**9),
-                        encoder=enc or None, wall_s=float(md.get("wall_s", "nan")), args=json.loads(md.get("args", "{}")))
-    if p.stat().st_size == 0: raise DDKitError(f"{p}: is empty (0 bytes): pass a checkpoint written by ddkit-train-direct")
-    try: ck = torch.load(p, map_location="cpu", weights_only=True)
-    except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not a torch checkpoint") from None
-    if not isinstance(ck, dict) or "decoder_ema" not in ck:
-        raise DDKitError(f"{p}: not a direct-decoder checkpoint (no 'decoder_ema'): pass a file written by ddkit-train-direct")
-    if weights not in ("ema", "raw"): raise DDKitError(f"--weights {weights}: unknown: pass 'ema' (the averaged decoder) or 'raw' (the last optimiser step's)")
-    unwrap = lambda sd: {k[len("module."):]: v for k, v in sd.items() if k.startswith("module.")}  # AveragedModel's keys
-    sd = unwrap(ck["decoder_ema"]) if weights == "ema" else ck["decoder"]
-    enc = (unwrap(ck["encoder_ema"]) if weights == "ema" else ck["encoder"]) if "encoder" in ck else None
-    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"), weights=weights, encoder=enc,
-                    epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")), wall_s=ck.get("wall_s", float("nan")),
-                    val_loss_raw=ck.get("val_loss_raw", float("nan")), args=ck.get("args", {}))
-
-def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
-                decoder_ckpt, # `best_model.pt`, `ckpt_epoch_XXX.pt` or an exported student `.safetensors`
-                device=None) -> DirectDiffusion:
-    "A trained `DirectDiffusion` (EMA decoder weights), in eval mode."
-    p = Path(decoder_ckpt)
-    if not p.exists(): raise DDKitError(f"{p}: no such file: pass --decoder_ckpt with a best_model.pt or ckpt_epoch_XXX.pt")
-    sd, md = _read_student(p)
-    if md["teacher_sha256"] != teacher_checksum(teacher):
-        raise DDKitError(f"{p}: was trained on another teacher (sha256 {str(md['teacher_sha256'])[:12]}): pass the --ddpm_ckpt it was trained with")
-    m = DirectDiffusion(teacher, t=md["encoder_t"])
-    m.decoder.load_state_dict(sd)
-    if md.get("encoder") is not None: m.encoder.load_state_dict(md["encoder"])  # a student that trained its encoder
-    return m.to(default_device(device) if device else "cpu").eval()
 
 # %% ../nbs/08_train_direct.ipynb #8a842794
 def _log(path, row, header=("epoch", "train_loss", "val_loss_ema", "lr", "wall_s")):
@@ -179,7 +139,7 @@ class _Raw(torch.nn.Module):
 
 def _init_from(model, path, teacher):
     "Load a trained student's weights (and encoder, if it trained one) into `model`."
-    sd, md = _read_student(Path(path))
+    sd, md = read_student(Path(path))
     if md["teacher_sha256"] != teacher_checksum(teacher): raise DDKitError(f"--init_from {path}: was trained on another teacher: pass a student of this teacher")
     if md["encoder_t"] != model.encoder.t: raise DDKitError(f"--init_from {path}: its encoder runs at t={md['encoder_t']}, this run at t={model.encoder.t}: pass the same --encoder_t")
     model.decoder.load_state_dict(sd)
@@ -310,7 +270,7 @@ def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` writte
     "Write the EMA (or raw) decoder of `decoder_ckpt` as `.safetensors` with its provenance; returns the metadata written."
     p = Path(decoder_ckpt)
     if not p.exists(): raise DDKitError(f"{p}: no such file: pass the best_model.pt written by ddkit-train-direct")
-    sd, md = _read_student(p, weights)
+    sd, md = read_student(p, weights)
     if md.get("encoder") is not None: sd = {**sd, **{f"encoder.{k}": v for k, v in md["encoder"].items()}}  # a trained encoder
     meta = dict(kind="ddkit-direct-decoder", teacher_sha256=str(md["teacher_sha256"]), encoder_t=str(md["encoder_t"]), weights=weights,
                 train_encoder=str(md.get("encoder") is not None),
@@ -321,13 +281,6 @@ def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` writte
                 args=json.dumps(md.get("args", {}), sort_keys=True))
     atomic_write(output, lambda tmp: save_file({k: v.contiguous() for k, v in sd.items()}, tmp, metadata=meta))
     return meta
-
-def bundled_student(teacher=None, # default: the bundled teacher
-                    device=None) -> DirectDiffusion:
-    "The one-step student that ships with ddkit, on the bundled teacher."
-    p = bundled_path("student.safetensors")
-    if not p.exists(): raise DDKitError(f"{p}: no bundled student in this install yet: train one with 'make student bundle-student' or pass a best_model.pt to load_direct")
-    return load_direct(teacher or bundled_teacher(), p, device)
 
 @cli_errors
 def export_student_main(argv=None):

@@ -12,7 +12,7 @@ from .core import cli_errors, atomic_write, write_json, limit_threads
 from .ddpm import load_ddpm, bundled_teacher, noise_from_seeds, sample_from_noise, teacher_checksum, images_sha256
 from .direct import DirectDiffusion
 from .hooks import Amplify, Bias
-from .train_direct import load_direct
+from .direct import load_direct
 
 # %% auto #0
 __all__ = ['slerp', 'visualise_student', 'main']
