@@ -223,7 +223,7 @@ def train_direct(args):
             if ema_enc is not None: ema_enc.update_parameters(model.encoder)
             for w, o in objectives.values(): o.after_step(pred.detach())
             step += 1
-            rows.append([step, epoch, float(loss)] + [float(v) for v in terms.values()])
+            rows.append([step, epoch, loss.detach()] + [v.detach() for v in terms.values()])  # read at the epoch's end: no sync per step
             tot += loss.detach() * len(z); cnt += len(z)
         train_loss = _allreduce_mean(float(tot) / max(cnt, 1), device)
         ema.eval(); model.eval(); vt, vr, vc = 0.0, 0.0, 0
@@ -245,7 +245,7 @@ def train_direct(args):
             atomic_torch_save(ck, out/f"ckpt_epoch_{epoch:03d}.pt")
             _log(out/"loss_log.csv", [epoch, f"{train_loss:.6f}", f"{val:.6f}", f"{sched.get_last_lr()[0]:.3g}", f"{wall:.1f}"])
             hdr = ("step", "epoch", "total", *objectives)
-            for r in rows: _log(out/"steps_log.csv", [r[0], r[1]] + [f"{v:.6g}" for v in r[2:]], header=hdr)
+            for r in rows: _log(out/"steps_log.csv", [r[0], r[1]] + [f"{float(v):.6g}" for v in r[2:]], header=hdr)
             _plot(out/"loss_log.csv", out/"loss_curve.png")
             import matplotlib.pyplot as plt; plt.close(plot_terms(out/"steps_log.csv", out/"loss_terms.png"))
             with torch.no_grad(): imgs = ((ema.module(*ema_encoder()(grid_noise)) + 1) / 2).clamp(0, 1).cpu()
