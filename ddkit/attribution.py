@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, load_file
-from .core import DDKitError, atomic_write, write_json, read_json
+from .core import DDKitError, atomic_write, save_figure, write_json, read_json
 from .data import mnist_tensors, to_model_range, data_root
 from .ddpm import teacher_checksum
 from .ddpm import MNISTDiffusion
@@ -148,7 +148,7 @@ def plot_gallery(images, # generated samples [Q,1,28,28] in [0,1]
             axs[r, c + 1].imshow(xs[j], cmap="gray"); axs[r, c + 1].set_title(f"#{j} '{int(labels[j])}' {float(scores[r, c]):.2f}", fontsize=6)
     for a in axs.flat: a.axis("off")
     fig.tight_layout()
-    if path: atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+    if path: save_figure(fig, path, dpi=110)
     return fig
 
 # %% ../nbs/13_attribution.ipynb #1dfd4daf

@@ -9,7 +9,7 @@ import numpy as np
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
-from .core import cli_errors, atomic_write, write_json, read_json, limit_threads, default_device, DDKitError
+from .core import cli_errors, atomic_write, save_figure, write_json, read_json, limit_threads, default_device, DDKitError
 from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, sample, teacher_checksum, DEFAULT_STEPS
 from .unet import fold_batchnorm
@@ -225,7 +225,7 @@ def compare_students_main(argv=None):
     a = p.parse_args(argv)
     limit_threads()
     rows, fig = compare_students(a.reports, a.labels)
-    atomic_write(a.png, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+    save_figure(fig, a.png, dpi=110)
     write_json(a.json, [dict(label=r["label"], images_per_s=r["images_per_s"], report=str(pth)) for r, pth in zip(rows, a.reports)])
     md = _students_md(rows, os.path.relpath(a.png, Path(a.markdown).parent) if a.markdown else a.png)
     if a.markdown:
@@ -255,7 +255,7 @@ def ablation_grid(images:dict, # row label -> images [B,1,28,28] in [0,1], the s
         ax.imshow(row.numpy(), cmap="gray", vmin=0, vmax=1); ax.set_xticks([]); ax.set_yticks([])
         ax.set_ylabel(k, rotation=0, ha="right", va="center", fontsize=8)
     fig.tight_layout()
-    if path: atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight"))
+    if path: save_figure(fig, path, tight=True)
     return fig
 
 def ablation_study(out_dir, # working folder (pairs and students; resumable)

@@ -7,15 +7,15 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import atomic_write
+from .core import save_figure
 from .ddpm import noise_from_seeds
-from .hooks import include_samples, exclude_samples, Toward, Away
+from .hooks import include_samples, exclude_samples, include_points, exclude_points
 from .attribution import encode_images
 from tqdm.auto import tqdm
 from .metrics import load_classifier, predict_proba, classifier_fid
 
 # %% auto #0
-__all__ = ['target_rank', 'invert_noise', 'point_features', 'include_points', 'exclude_points', 'control_sweep', 'plot_sweep']
+__all__ = ['target_rank', 'invert_noise', 'point_features', 'control_sweep', 'plot_sweep']
 
 # %% ../nbs/16_control.ipynb #750ff786
 def target_rank(query_feats, # [Q,...] features of generated samples
@@ -58,15 +58,6 @@ def point_features(model, noise) -> dict:
     h, skips = model.encoder(noise)
     return {"bottleneck": h, **{f"skip{i}": k for i, k in enumerate(skips)}}
 
-def include_points(feats:dict, # `point_features` of the targets
-                   strength:float=0.3) -> dict:
-    "Hooks (for `model(noise, hooks=...)`) moving every point toward the targets' mean feature there."
-    return {k: Toward(v.float().mean(0), strength) for k, v in feats.items()}
-
-def exclude_points(feats:dict, strength:float=0.3) -> dict:
-    "Hooks moving every point away from the targets' mean feature there."
-    return {k: Away([v.float().mean(0)], strength, "mean") for k, v in feats.items()}
-
 # %% ../nbs/16_control.ipynb #e82f45af
 @torch.no_grad()
 def control_sweep(model, # a `DirectDiffusion` (or any callable `model(noise, hook)` with `.encoder`)
@@ -84,8 +75,10 @@ def control_sweep(model, # a `DirectDiffusion` (or any callable `model(noise, ho
     z = noise_from_seeds(range(seed, seed + n))
     rows = []
     for s in strengths:
-        if points is not None: imgs = model(z, hooks=(include_points if mode == "include" else exclude_points)(points, s) if s else None)
-        else: imgs = model(z, (include_samples if mode == "include" else exclude_samples)(bank, targets, s) if s else None)
+        if not s: hook = None
+        elif points is not None: hook = (include_points if mode == "include" else exclude_points)(points, s)
+        else: hook = (include_samples if mode == "include" else exclude_samples)(bank, targets, s)
+        imgs = model(z, hook)
         p = predict_proba(clf, imgs)
         conf, lab = p.max(1)
         rank = target_rank(encode_images(model.encoder, imgs * 2 - 1, progress=False), bank, targets)
@@ -111,5 +104,5 @@ def plot_sweep(rows, path=None):
     for a in axs: a.set_xlabel(f"{rows[0]['mode']} strength")
     where = "every hook point, inverted noise" if rows[0].get("space") == "inverted" else "bottleneck, training-image features"
     fig.suptitle(f"{rows[0]['mode']} training samples of class {rows[0]['target_class']} ({where})"); fig.tight_layout()
-    if path: atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    if path: save_figure(fig, path)
     return fig

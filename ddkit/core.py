@@ -10,9 +10,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'file_sha256',
-           'state_dict_sha256', 'numbered_files', 'load_newest', 'folder_lock', 'positive_arg', 'default_device',
-           'seed_everything', 'limit_threads']
+__all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'save_figure',
+           'file_sha256', 'state_dict_sha256', 'numbered_files', 'load_newest', 'folder_lock', 'positive_arg',
+           'default_device', 'seed_everything', 'limit_threads']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -61,6 +61,19 @@ def write_json(path, obj):
 def read_json(path):
     "Read a JSON file."
     with open(path) as f: return json.load(f)
+
+# %% ../nbs/00_core.ipynb #d08f43ea
+def save_figure(fig, # a matplotlib figure
+                path, # the PNG to write
+                dpi:int=100, tight:bool=False, # `tight`: crop to what is drawn (labels stay inside the image)
+                close:bool=False, # close the figure after writing (scripts; notebooks keep it to show it)
+               ):
+    "Write `fig` as a PNG through `atomic_write`; returns `path`."
+    out = atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight" if tight else None))
+    if close:
+        import matplotlib.pyplot as plt
+        plt.close(fig)
+    return out
 
 # %% ../nbs/00_core.ipynb #1a479ed4
 def file_sha256(path, chunk=1<<20):

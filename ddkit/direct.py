@@ -15,7 +15,7 @@ from .ddpm import MNISTDiffusion, teacher_checksum, bundled_path, bundled_teache
 from .unet import Unet
 
 # %% auto #0
-__all__ = ['ENCODER_T', 'resolve_encoder_t', 'DirectEncoder', 'encoder_checksum', 'apply_hook', 'DirectDecoder',
+__all__ = ['ENCODER_T', 'resolve_encoder_t', 'DirectEncoder', 'encoder_checksum', 'apply_hook', 'hook_dict', 'DirectDecoder',
            'DirectDiffusion', 'read_student', 'load_direct', 'bundled_student']
 
 # %% ../nbs/06_direct.ipynb #492b08d4
@@ -79,6 +79,15 @@ def apply_hook(hook_fn, features, point:str="bottleneck"):
     if not torch.isfinite(out).all(): raise DDKitError(f"hook {name} returned NaN or infinite features: check its arithmetic (division by zero? too large a scale?)")
     return out
 
+def hook_dict(hook_fn, # None, a bottleneck hook `f(features) -> features`, or a dict {hook point: hook}
+             ) -> dict:
+    "The one way hooks are passed, as a dict {hook point: hook}: a bare callable is the bottleneck's."
+    if hook_fn is None: return {}
+    if isinstance(hook_fn, dict): return dict(hook_fn)
+    if callable(hook_fn): return {"bottleneck": hook_fn}
+    raise DDKitError(f"hook_fn is a {type(hook_fn).__name__}: pass a callable (the bottleneck's hook), "
+                     "a dict {hook point: hook} or None")
+
 # %% ../nbs/06_direct.ipynb #998630a3
 class DirectDecoder(nn.Module):
     "Timestep-free decoder: (features, skips) -> image in [-1,1] scale (unclamped)."
@@ -119,22 +128,19 @@ class DirectDiffusion(nn.Module):
         n = len(self.decoder.decoder_blocks)
         return ["bottleneck"] + [f"skip{i}" for i in range(n)] + [f"dec{i}" for i in range(n)]
 
-    def raw(self, noise, hook_fn=None, hooks:dict|None=None):
-        "Unclamped decoder output ([-1,1] scale) for `noise` [B,1,28,28]."
+    def raw(self, noise, hook_fn=None):
+        "Unclamped decoder output ([-1,1] scale) for `noise` [B,1,28,28]; `hook_fn`: see `hook_dict`."
         if noise.ndim != 4 or noise.shape[1:] != (1, 28, 28):
             raise DDKitError(f"noise has shape {tuple(noise.shape)}: expected [B,1,28,28]")
-        hooks = dict(hooks or {})
+        hooks = hook_dict(hook_fn)
         unknown = set(hooks) - set(self.hook_points)
         if unknown: raise DDKitError(f"unknown hook point(s) {sorted(unknown)}: use {', '.join(self.hook_points)}")
-        if hook_fn is not None:
-            if "bottleneck" in hooks: raise DDKitError("a bottleneck hook was given twice (hook_fn and hooks['bottleneck']): pass one")
-            hooks["bottleneck"] = hook_fn
         h, skips = self.encoder(noise)
         return self.decoder(apply_hook(hooks.get("bottleneck"), h), skips, hooks)
 
-    def forward(self, noise, hook_fn=None, hooks:dict|None=None):
-        "Images in [0,1] for `noise`, with an optional bottleneck hook and/or hooks at named points."
-        return ((self.raw(noise, hook_fn, hooks) + 1) / 2).clamp(0, 1)
+    def forward(self, noise, hook_fn=None):
+        "Images in [0,1] for `noise`, edited by a bottleneck hook or a dict of hooks at named points."
+        return ((self.raw(noise, hook_fn) + 1) / 2).clamp(0, 1)
 
 # %% ../nbs/06_direct.ipynb #da1b3106
 def read_student(p, weights:str="ema"):

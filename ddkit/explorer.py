@@ -61,7 +61,7 @@ class HookExplorer:
         if h == "bias": return Bias(self.bias.value)
         if h == "channels": return Channels(*self.channels.value, self.scale.value)
         if h == "pc direction":
-            from ddkit.feature_space import PCDirection
+            from ddkit.hooks import PCDirection
             return PCDirection(self.pca, self.pc.value, self.alpha.value)
         return None
 

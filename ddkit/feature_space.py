@@ -4,15 +4,15 @@
 
 # %% ../nbs/14_feature_space.ipynb #2d23073a
 from __future__ import annotations
-from dataclasses import dataclass
 import numpy as np
 import torch
 from sklearn.decomposition import PCA
 from sklearn.cluster import KMeans
-from .core import atomic_write
+from .core import save_figure
+from .hooks import PCDirection
 
 # %% auto #0
-__all__ = ['fit_pca', 'cluster', 'cluster_purity', 'plot_pca', 'plot_explained_variance', 'plot_cluster_gallery', 'PCDirection',
+__all__ = ['fit_pca', 'cluster', 'cluster_purity', 'plot_pca', 'plot_explained_variance', 'plot_cluster_gallery',
            'traversal_grid']
 
 # %% ../nbs/14_feature_space.ipynb #a0c0d70d
@@ -41,7 +41,7 @@ def plot_pca(coords, labels, clusters=None, title="", path=None):
         sns.scatterplot(x=coords[:, 0], y=coords[:, 1], hue=np.asarray(clusters), palette="tab10", s=8, ax=axs[0, 1], legend="full")
         axs[0, 1].set_title(f"{title} by k-means cluster"); axs[0, 1].set_xlabel("PC1")
     fig.tight_layout()
-    if path: atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    if path: save_figure(fig, path)
     return fig
 
 def plot_explained_variance(pca:PCA, path=None):
@@ -50,7 +50,7 @@ def plot_explained_variance(pca:PCA, path=None):
     fig, ax = plt.subplots(figsize=(4.5, 3))
     ax.plot(np.arange(1, pca.n_components_ + 1), np.cumsum(pca.explained_variance_ratio_), "o-", ms=3)
     ax.set_xlabel("components"); ax.set_ylabel("cumulative explained variance"); ax.set_ylim(0, 1); fig.tight_layout()
-    if path: atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    if path: save_figure(fig, path)
     return fig
 
 def plot_cluster_gallery(images, clusters, per:int=8, path=None):
@@ -65,20 +65,10 @@ def plot_cluster_gallery(images, clusters, per:int=8, path=None):
             if j < len(idx): axs[r, j].imshow(images[idx[j]].squeeze(), cmap="gray")
         axs[r, 0].set_title(f"cluster {c}", fontsize=7, loc="left")
     fig.tight_layout()
-    if path: atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    if path: save_figure(fig, path)
     return fig
 
 # %% ../nbs/14_feature_space.ipynb #c1424178
-@dataclass
-class PCDirection:
-    "Hook: move features `alpha` standard deviations along principal direction `k` of a fitted PCA."
-    pca: PCA
-    k: int = 0
-    alpha: float = 1.0
-    def __call__(self, f):
-        d = torch.as_tensor(self.pca.components_[self.k], dtype=f.dtype, device=f.device).view(f.shape[1:])
-        return f + self.alpha * float(np.sqrt(self.pca.explained_variance_[self.k])) * d
-
 @torch.no_grad()
 def traversal_grid(model, noise, pca:PCA, k:int=0, alphas=(-3, -2, -1, 0, 1, 2, 3)):
     "Images [len(noise)*len(alphas),1,28,28]: each row one noise, each column one `alpha` along PC `k`."

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from scipy import linalg
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, load_file
-from .core import DDKitError, cli_errors, atomic_write, write_json, seed_everything, limit_threads, state_dict_sha256
+from .core import DDKitError, cli_errors, atomic_write, save_figure, write_json, seed_everything, limit_threads, state_dict_sha256
 from .data import mnist_tensors, to_unit_range
 
 # %% auto #0
@@ -261,5 +261,5 @@ def plot_class_trajectory(t, probs, # `class_trajectory`'s output
         ax.set_ylabel(lab); ax.set_xlabel("t (sampling runs right)"); ax.set_ylim(0, 1.02)
     axs[0].invert_xaxis()  # the axes share x: invert once
     axs[0].legend(); fig.suptitle(title); fig.tight_layout()
-    if png_path: atomic_write(png_path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    if png_path: save_figure(fig, png_path)
     return fig

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from torchvision.utils import save_image
 from tqdm.auto import tqdm
-from .core import DDKitError, cli_errors, atomic_torch_save, atomic_write, write_json, default_device, limit_threads, seed_everything
+from .core import DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure, write_json, default_device, limit_threads, seed_everything
 from .core import numbered_files, load_newest
 from .data import mnist_tensors, to_model_range
 from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
@@ -169,7 +169,7 @@ def _plot_quality(log_path, png_path):
     a.set_ylim(0, 1); a.set_xlabel("step"); a.set_ylabel("share p > 0.9"); a.legend()
     b.plot(s, [float(r["fid_vs_test"]) for r in rows], "o-"); b.set_yscale("log"); b.set_xlabel("step"); b.set_ylabel("classifier-FID")
     fig.suptitle(f"{rows[-1]['n']} {rows[-1]['sampler']}-{rows[-1]['steps']} samples per point"); fig.tight_layout()
-    atomic_write(png_path, lambda tmp: fig.savefig(tmp, format="png", dpi=100)); plt.close(fig)
+    save_figure(fig, png_path, close=True)
 
 def _running_mean(vals):
     "The window (a fiftieth of the points) and the running means of `vals`, for the loss curves."
@@ -187,7 +187,7 @@ def _plot_loss(log_path, png_path):
     k, m = _running_mean(l)
     ax.plot(s[k-1:], m, label=f"mean of {k}")
     ax.set_yscale("log"); ax.set_xlabel("step"); ax.set_ylabel("loss"); ax.legend(); fig.tight_layout()
-    atomic_write(png_path, lambda tmp: fig.savefig(tmp, format="png", dpi=100)); plt.close(fig)
+    save_figure(fig, png_path, close=True)
 
 def _truncate_log(log_path, step):
     "Drop log rows after `step` (they belong to steps a resumed run will redo)."
@@ -387,7 +387,7 @@ def plot_lineage(lineage, # `teacher_lineage`'s phases
         seen += ph["images"]; ax.axvline(seen / 1e6, c="gray", lw=.3)
     ax.set_yscale("log"); ax.set_xlabel("images seen (millions)"); ax.set_ylabel("loss (running mean)")
     ax.legend(fontsize=6, ncol=2); fig.tight_layout()
-    if png_path: atomic_write(png_path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    if png_path: save_figure(fig, png_path)
     return fig
 
 @cli_errors

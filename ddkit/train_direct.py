@@ -17,7 +17,7 @@ from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, seed_everything, limit_threads, numbered_files, load_newest, positive_arg,
+from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure, seed_everything, limit_threads, numbered_files, load_newest, positive_arg,
                         default_device)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
 from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t, read_student, load_direct
@@ -108,7 +108,7 @@ def _plot(log_path, png):
     ax.plot([int(r["epoch"]) for r in rows], [float(r["train_loss"]) for r in rows], "o-", label="train")
     ax.plot([int(r["epoch"]) for r in rows], [float(r["val_loss_ema"]) for r in rows], "o-", label="val MSE (EMA)")
     ax.set_xlabel("epoch"); ax.set_ylabel("loss"); ax.set_yscale("log"); ax.legend(); fig.tight_layout()
-    atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", dpi=100)); plt.close(fig)
+    save_figure(fig, png, close=True)
 
 def plot_terms(steps_log, # `steps_log.csv` of a run
                png=None, window:int=25):
@@ -124,7 +124,7 @@ def plot_terms(steps_log, # `steps_log.csv` of a run
         k = min(window, len(v))
         ax.plot(steps[k - 1:], v.unfold(0, k, 1).mean(1)); ax.set_title(n); ax.set_xlabel("step")
     fig.tight_layout()
-    if png: atomic_write(png, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    if png: save_figure(fig, png)
     return fig
 
 def _allreduce_mean(x, device):
