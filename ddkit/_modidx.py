@@ -2,8 +2,8 @@
 
 d = { 'settings': { 'branch': 'main',
                 'doc_baseurl': '/ddkit',
-                'doc_host': 'https://ddkit.github.io',
-                'git_url': 'https://github.com/ddkit/ddkit',
+                'doc_host': 'https://ddkit.invalid',
+                'git_url': 'https://ddkit.invalid/ddkit',
                 'lib_path': 'ddkit'},
   'syms': { 'ddkit.attribution': { 'ddkit.attribution.as_encoder': ('attribution.html#as_encoder', 'ddkit/attribution.py'),
                                    'ddkit.attribution.bank_cache_path': ('attribution.html#bank_cache_path', 'ddkit/attribution.py'),
