@@ -72,7 +72,7 @@ score-teacher: $(STAMP)
 TEACHER_LINEAGE ?= runs/teacher-cpu runs/teacher-cpu-2 runs/teacher-cpu-3 runs/teacher-cpu-4 runs/teacher-cpu-5 \
 	runs/teacher-cpu-6:3286 runs/teacher-gpu runs/teacher-gpu-2 runs/teacher-cpu-7
 bundle-teacher: $(STAMP)
-	$(BIN)/ddkit-export-teacher --ckpt $(lastword $(TEACHER_LINEAGE)) --output ddkit/assets/teacher.safetensors
+	$(BIN)/ddkit-export --ckpt $(lastword $(TEACHER_LINEAGE)) --output ddkit/assets/teacher.safetensors
 	$(BIN)/ddkit-eval-teacher --n 1000 --output ddkit/assets/teacher_quality.json
 	$(BIN)/ddkit-sample --sampler ddim --steps 50 --n_samples 64 --seed 0 --output ddkit/assets/teacher_samples.png
 	$(BIN)/ddkit-teacher-lineage $(TEACHER_LINEAGE) --json ddkit/assets/teacher_lineage.json --png ddkit/assets/teacher_loss_curve.png
@@ -100,14 +100,14 @@ student: $(STAMP)
 		--epochs $(STUDENT_EPOCHS) --ema_decay 0.999 --seed 0 --resume $(STUDENT_ARGS) $(if $(STUDENT_TEACHER),--ddpm_ckpt $(STUDENT_TEACHER))
 
 next-teacher: $(STAMP)
-	$(BIN)/ddkit-export-teacher --ckpt $(TEACHER_RUN) --output runs/teacher-next/teacher.safetensors
+	$(BIN)/ddkit-export --ckpt $(TEACHER_RUN) --output runs/teacher-next/teacher.safetensors
 
 # STUDENT_WEIGHTS=raw ships the last step's decoder of STUDENT_CKPT instead of the EMA (for a run stopped early, while the
 # EMA, decay 0.999, still carries much of the warm start)
 STUDENT_CKPT ?= $(STUDENT_DIR)/train/best_model.pt
 STUDENT_WEIGHTS ?= ema
 bundle-student: $(STAMP)
-	$(BIN)/ddkit-export-student --decoder_ckpt $(STUDENT_CKPT) --weights $(STUDENT_WEIGHTS) --output ddkit/assets/student.safetensors
+	$(BIN)/ddkit-export --ckpt $(STUDENT_CKPT) --weights $(STUDENT_WEIGHTS) --output ddkit/assets/student.safetensors
 	cp $(STUDENT_DIR)/train/loss_curve.png ddkit/assets/student_loss_curve.png
 	$(BIN)/ddkit-eval-student --decoder_ckpt ddkit/assets/student.safetensors --n 1000 --output ddkit/assets/student_quality.json
 	$(BIN)/ddkit-test-direct --decoder_ckpt ddkit/assets/student.safetensors --output_dir $(STUDENT_DIR)/test

@@ -19,7 +19,7 @@ from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise
 # %% auto #0
 __all__ = ['PRESETS', 'QUALITY_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'weighting_gamma',
            'accumulate_grads', 'checkpoints', 'make_ema', 'fit_epochs', 'train_ddpm', 'main', 'export_teacher',
-           'export_main', 'teacher_lineage', 'plot_lineage', 'lineage_main']
+           'teacher_lineage', 'plot_lineage', 'lineage_main']
 
 # %% ../nbs/04_train_ddpm.ipynb #6ddde489
 PRESETS = {
@@ -325,20 +325,6 @@ def export_teacher(ckpt, # a `steps_XXXXXXXX.pt` checkpoint (original or ddkit f
                 args=json.dumps(ck.get("args", {}), sort_keys=True))
     save_ddpm(m, output, **meta)
     return {**meta, "sha256": teacher_checksum(m)}
-
-@cli_errors
-def export_main(argv=None):
-    "Console script `ddkit-export-teacher`."
-    p = argparse.ArgumentParser(prog="ddkit-export-teacher", description="Export a checkpoint's EMA weights to safetensors.")
-    p.add_argument("--ckpt", required=True, help="steps_XXXXXXXX.pt, or a folder (its newest checkpoint)")
-    p.add_argument("--output", default="teacher.safetensors")
-    a = p.parse_args(argv)
-    ck = Path(a.ckpt)
-    if ck.is_dir():
-        found = checkpoints(ck)
-        if not found: raise DDKitError(f"{ck}: holds no steps_XXXXXXXX.pt checkpoints: pass a checkpoint file or a training --output_dir")
-        ck = found[-1]
-    print(json.dumps(export_teacher(ck, a.output), indent=1))
 
 # %% ../nbs/04_train_ddpm.ipynb #b1e0a002
 def _run_info(run_dir:Path):

@@ -17,16 +17,18 @@ from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure, seed_everything, limit_threads, numbered_files, load_newest, positive_arg,
-                        default_device)
+from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure, seed_everything,
+                        limit_threads, numbered_files, load_newest, positive_arg, default_device)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
 from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t, read_student, load_direct
 from .objectives import make_objectives, parse_loss
 from .pairs import PairDataset, init_distributed, dist_info
+from .train_ddpm import export_teacher, checkpoints
 
 # %% auto #0
 __all__ = ['RESUME_MAY_CHANGE', 'direct_parser', 'changed_flags', 'ema_warmup_avg_fn', 'epoch_checkpoints', 'plot_terms',
-           'lr_lambda', 'train_direct', 'main', 'export_student', 'export_student_main']
+           'lr_lambda', 'train_direct', 'main', 'export_student', 'checkpoint_kind', 'export_main',
+           'export_teacher_main', 'export_student_main']
 
 # %% ../nbs/08_train_direct.ipynb #64473d65
 def direct_parser():
@@ -282,12 +284,49 @@ def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` writte
     atomic_write(output, lambda tmp: save_file({k: v.contiguous() for k, v in sd.items()}, tmp, metadata=meta))
     return meta
 
+# %% ../nbs/08_train_direct.ipynb #b74d4eff
+def checkpoint_kind(ckpt, # a checkpoint file or a training run's --output_dir
+                   ) -> tuple[str, Path]:
+    "('teacher' | 'student', the file to export) for a checkpoint or run folder of either trainer."
+    p = Path(ckpt)
+    if p.is_dir():
+        if found := checkpoints(p): return "teacher", found[-1]
+        if (p/"best_model.pt").is_file(): return "student", p/"best_model.pt"
+        raise DDKitError(f"{p}: holds neither steps_XXXXXXXX.pt (ddkit-train-ddpm) nor best_model.pt (ddkit-train-direct): "
+                         "pass a checkpoint or a training --output_dir")
+    if not p.is_file(): raise DDKitError(f"{p}: no such file: pass a checkpoint of ddkit-train-ddpm or ddkit-train-direct")
+    if re.fullmatch(r"steps_\d+\.pt", p.name): return "teacher", p
+    if p.name == "best_model.pt" or re.fullmatch(r"ckpt_epoch_\d+\.pt", p.name): return "student", p
+    try: keys = set(torch.load(p, map_location="cpu", weights_only=True))
+    except Exception as e: raise DDKitError(f"{p}: cannot be read as a checkpoint ({type(e).__name__}): pass a file written by ddkit-train-ddpm or ddkit-train-direct") from None
+    if "decoder_ema" in keys: return "student", p
+    if {"model", "model_ema"} & keys: return "teacher", p
+    raise DDKitError(f"{p}: neither a teacher nor a student checkpoint: pass one written by ddkit-train-ddpm or ddkit-train-direct")
+
+# %% ../nbs/08_train_direct.ipynb #92bdbe18
 @cli_errors
-def export_student_main(argv=None):
-    "Console script `ddkit-export-student`."
-    p = argparse.ArgumentParser(prog="ddkit-export-student", description="Export a trained direct decoder as .safetensors.")
-    p.add_argument("--decoder_ckpt", required=True, help="best_model.pt written by ddkit-train-direct")
-    p.add_argument("--output", default="student.safetensors")
-    p.add_argument("--weights", default="ema", choices=["ema", "raw"], help="the EMA decoder (default) or the last step's raw decoder")
+def export_main(argv=None, kind:str|None=None, # hold the command to 'teacher' or 'student' (None: either)
+               ):
+    "Console script `ddkit-export` (and `ddkit-export-teacher` / `ddkit-export-student`)."
+    prog = f"ddkit-export-{kind}" if kind else "ddkit-export"
+    p = argparse.ArgumentParser(prog=prog, description="Export a teacher's or a student's checkpoint as .safetensors with its provenance.")
+    p.add_argument("--ckpt", "--decoder_ckpt", dest="ckpt", required=True,
+                   help="a checkpoint, or a run folder (a teacher's newest steps_*.pt, a student's best_model.pt)")
+    p.add_argument("--output", default=None, help="the .safetensors to write (default: teacher.safetensors / student.safetensors)")
+    p.add_argument("--weights", default="ema", choices=["ema", "raw"], help="students: the EMA decoder (default) or the last step's")
     a = p.parse_args(argv)
-    print(json.dumps(export_student(a.decoder_ckpt, a.output, a.weights), indent=1))
+    found, path = checkpoint_kind(a.ckpt)
+    if kind and found != kind:
+        raise DDKitError(f"{path}: a {found}'s checkpoint, not a {'direct-decoder' if kind == 'student' else 'teacher'} checkpoint: "
+                         f"use ddkit-export-{found} or ddkit-export")
+    out = a.output or f"{found}.safetensors"
+    meta = export_teacher(path, out) if found == "teacher" else export_student(path, out, a.weights)
+    print(json.dumps(meta, indent=1))
+
+def export_teacher_main(argv=None):
+    "Console script `ddkit-export-teacher`: `ddkit-export` held to teachers."
+    return export_main(argv, "teacher")
+
+def export_student_main(argv=None):
+    "Console script `ddkit-export-student`: `ddkit-export` held to students."
+    return export_main(argv, "student")

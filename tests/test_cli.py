@@ -95,6 +95,10 @@ def test_train_sigterm_checkpoints_and_exits_nonzero(tmp_path):
 def test_export_student_errors(tmp_path):
     assert_one_line_error(run("ddkit-export-student", "--decoder_ckpt", tmp_path/"nope.pt"), "no such file")
     assert_one_line_error(run("ddkit-export-student", "--decoder_ckpt", CKPT), "not a direct-decoder checkpoint")
+    (tmp_path/"empty.pt").write_bytes(b""); (tmp_path/"run").mkdir()
+    assert_one_line_error(run("ddkit-export", "--ckpt", tmp_path/"empty.pt"), "cannot be read as a checkpoint")
+    assert_one_line_error(run("ddkit-export", "--ckpt", tmp_path/"run"), "holds neither steps_XXXXXXXX.pt")
+    assert_one_line_error(run("ddkit-export-teacher", "--ckpt", tmp_path/"run"), "holds neither")
 
 def test_eval_teacher_scores_and_writes(tmp_path):
     out = tmp_path/"q.json"

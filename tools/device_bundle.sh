@@ -29,7 +29,7 @@ timeout -s TERM -k 30 $((TEACHER_S + 90)) bash -c "$(declare -f cli); cli ddkit.
   --output_dir $T --ckpt_every 5000 --keep 1 --time_budget $TEACHER_S ${EXTRA_T:-}" 2>&1 | quiet | tail -8
 tail -2 "$T/loss_log.csv"
 stamp "teacher: export and score"
-cli ddkit.train_ddpm export_main ddkit-export-teacher --ckpt "$T" --output "$P/teacher/teacher.safetensors"
+cli ddkit.train_direct export_teacher_main ddkit-export-teacher --ckpt "$T" --output "$P/teacher/teacher.safetensors"
 cli ddkit.metrics eval_teacher_main ddkit-eval-teacher --ckpt "$P/teacher/teacher.safetensors" --n ${EVAL_N:-1000} --batch_size 500 \
   --device auto --output "$P/teacher/teacher_quality.json" 2>&1 | quiet | tail -30
 cp "$T/loss_log.csv" "$T/loss_curve.png" "$(ls "$T"/samples_epoch_*.png | tail -1)" "$(ls "$T"/steps_*.pt | tail -1)" "$P/teacher/"
