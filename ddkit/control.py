@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 from .metrics import load_classifier, predict_proba, classifier_fid
 
 # %% auto #0
-__all__ = ['target_rank', 'invert_noise', 'point_features', 'control_sweep', 'plot_sweep']
+__all__ = ['CONTROL_HOOKS', 'target_rank', 'invert_noise', 'point_features', 'control_sweep', 'plot_sweep']
 
 # %% ../nbs/16_control.ipynb #750ff786
 def target_rank(query_feats, # [Q,...] features of generated samples
@@ -59,6 +59,9 @@ def point_features(model, noise) -> dict:
     return {"bottleneck": h, **{f"skip{i}": k for i, k in enumerate(skips)}}
 
 # %% ../nbs/16_control.ipynb #e82f45af
+CONTROL_HOOKS = ("include", "exclude", "include_inverted", "exclude_inverted") # the sweeps a student's report runs;
+# '_inverted': at every hook point, toward / away from the targets' inverted noise (`invert_noise`)
+
 @torch.no_grad()
 def control_sweep(model, # a `DirectDiffusion` (or any callable `model(noise, hook)` with `.encoder`)
                   bank, # encoder features of the training images [N,C,7,7]

@@ -11,8 +11,8 @@ import torch
 
 # %% auto #0
 __all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'save_figure',
-           'file_sha256', 'state_dict_sha256', 'numbered_files', 'load_newest', 'folder_lock', 'positive_arg',
-           'default_device', 'seed_everything', 'limit_threads']
+           'median_seconds', 'file_sha256', 'state_dict_sha256', 'numbered_files', 'load_newest', 'folder_lock',
+           'positive_arg', 'default_device', 'seed_everything', 'limit_threads']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -74,6 +74,19 @@ def save_figure(fig, # a matplotlib figure
         import matplotlib.pyplot as plt
         plt.close(fig)
     return out
+
+# %% ../nbs/00_core.ipynb #ed1994e3
+def median_seconds(fn, # called with no arguments
+                   reps:int=5, # timed calls
+                   warmup:int=1, # untimed calls first
+                  ) -> float:
+    "Median wall time of `fn()` over `reps` calls, after `warmup` untimed calls."
+    import statistics, time
+    for _ in range(warmup): fn()
+    ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
 
 # %% ../nbs/00_core.ipynb #1a479ed4
 def file_sha256(path, chunk=1<<20):

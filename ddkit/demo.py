@@ -17,7 +17,7 @@ from .direct import load_direct, bundled_student
 from .visualise import visualise_student
 from .attribution import feature_bank, cosine_attribution, query_features, plot_gallery
 from .feature_space import fit_pca, cluster, cluster_purity, plot_pca
-from .bench import teacher_reference
+from .evaluate import teacher_reference
 
 # %% auto #0
 __all__ = ['pipeline_check', 'run_demo', 'main']
