@@ -5,6 +5,7 @@
 # %% ../nbs/06_direct.ipynb #7657bf9c
 from __future__ import annotations
 import copy
+import numpy as np
 import torch
 from torch import nn
 import json
@@ -70,13 +71,17 @@ def _hook_name(fn):
 def apply_hook(hook_fn, features, point:str="bottleneck"):
     "Run `hook_fn` on the features at a hook point and check what it returns."
     if hook_fn is None: return features
-    out = hook_fn(features)
     name = f"{_hook_name(hook_fn)} (at {point})" if point != "bottleneck" else _hook_name(hook_fn)
+    try: out = hook_fn(features)
+    except DDKitError: raise
+    except Exception as e: raise DDKitError(f"hook {name} raised {type(e).__name__}: {e}: fix the hook (the features are {tuple(features.shape)})") from e
     if not torch.is_tensor(out): raise DDKitError(f"hook {name} returned {type(out).__name__}, not a tensor: return the edited features")
-    if out.shape != features.shape: raise DDKitError(f"hook {name} returned shape {tuple(out.shape)}, expected {tuple(features.shape)}: keep the features' shape")
+    if out.shape != features.shape:
+        raise DDKitError(f"hook {name} returned shape {tuple(out.shape)}, expected {tuple(features.shape)}: keep the features' shape")
     if out.dtype != features.dtype or out.device != features.device:
         raise DDKitError(f"hook {name} returned {out.dtype} on {out.device}, expected {features.dtype} on {features.device}: keep dtype and device")
-    if not torch.isfinite(out).all(): raise DDKitError(f"hook {name} returned NaN or infinite features: check its arithmetic (division by zero? too large a scale?)")
+    if not torch.isfinite(out).all():
+        raise DDKitError(f"hook {name} returned NaN or infinite features: check its arithmetic (division by zero? too large a scale?)")
     return out
 
 def hook_dict(hook_fn, # None, a bottleneck hook `f(features) -> features`, or a dict {hook point: hook}
@@ -128,10 +133,23 @@ class DirectDiffusion(nn.Module):
         n = len(self.decoder.decoder_blocks)
         return ["bottleneck"] + [f"skip{i}" for i in range(n)] + [f"dec{i}" for i in range(n)]
 
-    def raw(self, noise, hook_fn=None):
-        "Unclamped decoder output ([-1,1] scale) for `noise` [B,1,28,28]; `hook_fn`: see `hook_dict`."
+    def check_noise(self, noise):
+        "`noise` as a finite float tensor [B,1,28,28] on the model's device and dtype, or a one-line error naming the fix."
+        if isinstance(noise, np.ndarray): noise = torch.from_numpy(noise)
+        if not torch.is_tensor(noise):
+            raise DDKitError(f"noise is a {type(noise).__name__}: pass a tensor [B,1,28,28] (e.g. ddkit.ddpm.noise_from_seeds)")
         if noise.ndim != 4 or noise.shape[1:] != (1, 28, 28):
             raise DDKitError(f"noise has shape {tuple(noise.shape)}: expected [B,1,28,28]")
+        if len(noise) == 0: raise DDKitError("noise is an empty batch [0,1,28,28]: pass at least one noise")
+        if not noise.is_floating_point():
+            raise DDKitError(f"noise has dtype {noise.dtype}: pass Gaussian noise as floats, e.g. torch.randn(B, 1, 28, 28)")
+        if not torch.isfinite(noise).all(): raise DDKitError("noise holds NaN or infinite values: pass finite Gaussian noise")
+        p = next(self.decoder.parameters())
+        return noise.to(p.device, p.dtype)  # float64 / float16 noise is cast to the weights' dtype
+
+    def raw(self, noise, hook_fn=None):
+        "Unclamped decoder output ([-1,1] scale) for `noise` [B,1,28,28]; `hook_fn`: see `hook_dict`."
+        noise = self.check_noise(noise)
         hooks = hook_dict(hook_fn)
         unknown = set(hooks) - set(self.hook_points)
         if unknown: raise DDKitError(f"unknown hook point(s) {sorted(unknown)}: use {', '.join(self.hook_points)}")
