@@ -4,11 +4,11 @@
 
 # %% ../nbs/18_bench.ipynb #637ddd5f
 from __future__ import annotations
-import argparse, csv, os, platform, time
+import csv, os, platform, time
 import numpy as np
 from pathlib import Path
 import torch
-from .core import cli_errors, atomic_write, save_figure, write_json, read_json, limit_threads, median_seconds, default_device, DDKitError
+from .core import ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json, read_json, limit_threads, median_seconds, default_device, DDKitError
 from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, sample, teacher_checksum, DEFAULT_STEPS
 from .unet import fold_batchnorm
@@ -201,16 +201,16 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
 @cli_errors
 def main(argv=None):
     "Console script `ddkit-bench`."
-    p = argparse.ArgumentParser(prog="ddkit-bench", description="Measure sampler speed and teacher quality.")
-    p.add_argument("--ckpt", default=None); p.add_argument("--n_fid", type=int, default=1000)
-    p.add_argument("--n_ancestral", type=int, default=1000, help="samples for ancestral-1000 (1M UNet calls at 1000)")
-    p.add_argument("--reps", type=int, default=5); p.add_argument("--output", default="benchmarks/results.json")
+    p = ArgParser(prog="ddkit-bench", description="Measure sampler speed and teacher quality.")
+    p.add_argument("--ckpt", default=None); p.add_argument("--n_fid", type=positive_arg(hi=10**6), default=1000)
+    p.add_argument("--n_ancestral", type=number_arg(int, 0, 10**6, lo_open=False), default=1000, help="samples for ancestral-1000 (1M UNet calls at 1000)")
+    p.add_argument("--reps", type=positive_arg(hi=1000), default=5); p.add_argument("--output", default="benchmarks/results.json")
     p.add_argument("--markdown", default="BENCHMARKS.md")
     p.add_argument("--student", default=None, help="trained direct decoder (best_model.pt) to measure as well")
-    p.add_argument("--speed_batch", type=int, default=50, help="batch of the one-step vs samplers speed table")
-    p.add_argument("--ablation_pairs", type=int, default=0, help="train the ablation students on this many pairs each (0: skip)")
-    p.add_argument("--ablation_ancestral_pairs", type=int, default=None, help="pairs of the ancestral-pairs student (default: --ablation_pairs)")
-    p.add_argument("--ablation_epochs", type=int, default=5)
+    p.add_argument("--speed_batch", type=positive_arg(hi=10**5), default=50, help="batch of the one-step vs samplers speed table")
+    p.add_argument("--ablation_pairs", type=number_arg(int, 0, 10**7, lo_open=False), default=0, help="train the ablation students on this many pairs each (0: skip)")
+    p.add_argument("--ablation_ancestral_pairs", type=positive_arg(hi=10**7), default=None, help="pairs of the ancestral-pairs student (default: --ablation_pairs)")
+    p.add_argument("--ablation_epochs", type=positive_arg(hi=10**4), default=5)
     p.add_argument("--ablations_only", action="store_true", help="add the ablations to the existing --output and rewrite --markdown")
     p.add_argument("--ablation_dir", default="runs/ablations", help="the ablation students' working folder (resumable; one per teacher)")
     a = p.parse_args(argv)

@@ -12,7 +12,7 @@ import torch
 # %% auto #0
 __all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'save_figure',
            'median_seconds', 'file_sha256', 'state_dict_sha256', 'numbered_files', 'load_newest', 'folder_lock',
-           'positive_arg', 'default_device', 'seed_everything', 'limit_threads']
+           'number_arg', 'positive_arg', 'ArgParser', 'default_device', 'seed_everything', 'limit_threads']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -143,16 +143,35 @@ def folder_lock(folder, what:str="job"):
     finally:
         fcntl.flock(f, fcntl.LOCK_UN); f.close()
 
-def positive_arg(kind=int):
-    "An argparse type: a finite number > 0 of `kind`, or a one-line error."
+# %% ../nbs/00_core.ipynb #b89fa53d
+def number_arg(kind=int, # int or float
+               lo=0, hi=10**9, # the accepted range (None: unbounded on that side)
+               lo_open:bool=True, hi_open:bool=False, # whether `lo` / `hi` themselves are refused
+              ):
+    "An argparse type: a finite number of `kind` in the range, or a one-line error."
     import argparse, math
     def parse(s):
         try: v = kind(s)
         except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not a{'n integer' if kind is int else ' number'}") from None
-        if not (math.isfinite(v) and v > 0): raise argparse.ArgumentTypeError(f"{s!r} must be > 0")
+        if not math.isfinite(v): raise argparse.ArgumentTypeError(f"{s!r} must be a finite number")
+        if lo is not None and (v < lo or (lo_open and v == lo)): raise argparse.ArgumentTypeError(f"{s!r} must be {'>' if lo_open else '>='} {lo}")
+        if hi is not None and (v > hi or (hi_open and v == hi)): raise argparse.ArgumentTypeError(f"{s!r} must be {'<' if hi_open else '<='} {hi:g}")
         return v
-    parse.__name__ = f"positive {kind.__name__}"
+    parse.__name__ = f"{kind.__name__} in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
     return parse
+
+def positive_arg(kind=int, hi=None): # `hi`: the largest sensible value (default 1e9)
+    "An argparse type: a finite number > 0 (and <= `hi`) of `kind`."
+    return number_arg(kind, 0, 10**9 if hi is None else hi)
+
+# %% ../nbs/00_core.ipynb #13b302d8
+import argparse
+
+class ArgParser(argparse.ArgumentParser):
+    "argparse.ArgumentParser whose errors are one line `error: ...` and exit status 2."
+    def error(self, message):
+        print(f"error: {self.prog}: {message}: see {self.prog} --help", file=sys.stderr)
+        sys.exit(2)
 
 # %% ../nbs/00_core.ipynb #80d7e922
 def default_device(device=None):

@@ -4,14 +4,14 @@
 
 # %% ../nbs/03_ddpm.ipynb #ba2d6c7e
 from __future__ import annotations
-import argparse, json, math, sys, time
+import json, math, sys, time
 from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, safe_open
-from .core import DDKitError, cli_errors, atomic_write, write_json, state_dict_sha256, default_device, limit_threads
+from .core import ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, write_json, state_dict_sha256, default_device, limit_threads
 from .unet import Unet, fold_batchnorm
 
 # %% auto #0
@@ -244,11 +244,11 @@ def images_sha256(images:torch.Tensor) -> str:
 def sample_main(argv=None):
     "Console script `ddkit-sample`."
     from torchvision.utils import save_image
-    p = argparse.ArgumentParser(prog="ddkit-sample", description="Sample a MNIST Diffusion teacher to a PNG grid.")
+    p = ArgParser(prog="ddkit-sample", description="Sample a MNIST Diffusion teacher to a PNG grid.")
     p.add_argument("--ckpt", type=str, default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--n_samples", type=int, default=64); p.add_argument("--sampler", choices=SAMPLERS, default="ddim")
-    p.add_argument("--steps", type=int, default=None); p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--batch_size", type=int, default=50); p.add_argument("--output", type=str, default="samples.png")
+    p.add_argument("--n_samples", type=positive_arg(hi=10**6), default=64); p.add_argument("--sampler", choices=SAMPLERS, default="ddim")
+    p.add_argument("--steps", type=positive_arg(hi=1000), default=None); p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=50); p.add_argument("--output", type=str, default="samples.png")
     p.add_argument("--device", type=str, default=None)
     a = p.parse_args(argv)
     limit_threads()

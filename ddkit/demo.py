@@ -4,10 +4,10 @@
 
 # %% ../nbs/19_demo.ipynb #860423ae
 from __future__ import annotations
-import argparse, json, math, time
+import json, math, time
 from pathlib import Path
 import torch
-from .core import cli_errors, atomic_write, write_json, limit_threads
+from .core import ArgParser, number_arg, positive_arg, cli_errors, atomic_write, write_json, limit_threads
 from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, teacher_checksum, images_sha256, noise_from_seeds
 from .metrics import load_classifier, sample_stats, classifier_fid, meets_quality_bar
@@ -139,13 +139,13 @@ def run_demo(output_dir="demo_outputs", # everything goes here
 @cli_errors
 def main(argv=None):
     "Console script `ddkit-demo`."
-    p = argparse.ArgumentParser(prog="ddkit-demo", description="Run ddkit's whole kit on the bundled teacher and student.")
+    p = ArgParser(prog="ddkit-demo", description="Run ddkit's whole kit on the bundled teacher and student.")
     p.add_argument("--output_dir", default="demo_outputs")
-    p.add_argument("--n_pairs", type=int, default=1000, help="pairs of the pipeline check")
-    p.add_argument("--steps", type=int, default=20, help="DDIM steps of the pipeline check's pairs")
-    p.add_argument("--epochs", type=int, default=4, help="epochs of the pipeline check's training")
-    p.add_argument("--n_eval", type=int, default=200, help="fresh noises scored against the teacher's DDIM-50")
-    p.add_argument("--seed", type=int, default=0); p.add_argument("--ckpt", default=None, help="another teacher (default: bundled)")
+    p.add_argument("--n_pairs", type=positive_arg(hi=10**7), default=1000, help="pairs of the pipeline check")
+    p.add_argument("--steps", type=positive_arg(hi=1000), default=20, help="DDIM steps of the pipeline check's pairs")
+    p.add_argument("--epochs", type=positive_arg(hi=10**4), default=4, help="epochs of the pipeline check's training")
+    p.add_argument("--n_eval", type=positive_arg(hi=10**6), default=200, help="fresh noises scored against the teacher's DDIM-50")
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0); p.add_argument("--ckpt", default=None, help="another teacher (default: bundled)")
     a = p.parse_args(argv)
     limit_threads()
     run_demo(a.output_dir, a.n_pairs, a.steps, a.epochs, a.n_eval, seed=a.seed, ckpt=a.ckpt)

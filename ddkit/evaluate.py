@@ -4,14 +4,14 @@
 
 # %% ../nbs/17_evaluate.ipynb #b2e90bc6
 from __future__ import annotations
-import argparse, json, os, time
+import json, os, time
 import numpy as np
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, load_file
 from torchvision.utils import save_image, make_grid
-from .core import cli_errors, atomic_write, save_figure, write_json, read_json, limit_threads, median_seconds, DDKitError
+from .core import ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json, read_json, limit_threads, median_seconds, DDKitError
 from .data import mnist_tensors, data_root
 from .ddpm import load_ddpm, bundled_teacher, teacher_checksum, noise_from_seeds, sample_from_noise, fast_unet
 from .metrics import load_classifier, classifier_fid, classifier_features, sample_stats, precision_recall
@@ -21,7 +21,7 @@ from .control import CONTROL_HOOKS, control_sweep, invert_noise, point_features,
 from .report import students_markdown, write_between_markers, STUDENTS_BEGIN, STUDENTS_END
 
 # %% auto #0
-__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_report', 'eval_student_main', 'compare_students',
+__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_report', 'eval_student_main', 'read_report', 'compare_students',
            'compare_students_main']
 
 # %% ../nbs/17_evaluate.ipynb #e9a145b3
@@ -87,17 +87,17 @@ def eval_student_main(argv=None):
     "Console script `ddkit-eval-student`: a student's quality, fidelity to its teacher and hook sweeps, as JSON and PNGs."
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    p = argparse.ArgumentParser(prog="ddkit-eval-student", description="Score a one-step student against its teacher and the evaluation classifier.")
+    p = ArgParser(prog="ddkit-eval-student", description="Score a one-step student against its teacher and the evaluation classifier.")
     p.add_argument("--decoder_ckpt", required=True, help="best_model.pt of ddkit-train-direct, or a student exported by ddkit-export")
     p.add_argument("--ddpm_ckpt", default=None, help="its teacher (default: the bundled teacher)")
-    p.add_argument("--n", type=int, default=1000, help="noises scored: the student's sample and the teacher's of each")
+    p.add_argument("--n", type=positive_arg(hi=10**6), default=1000, help="noises scored: the student's sample and the teacher's of each")
     p.add_argument("--ref_sampler", default="ddim", help="the teacher's sampler for the same noise (the reference)")
-    p.add_argument("--ref_steps", type=int, default=50, help="its steps (DDIM-50: the teacher's figures in the model card)")
+    p.add_argument("--ref_steps", type=positive_arg(hi=1000), default=50, help="its steps (DDIM-50: the teacher's figures in the model card)")
     p.add_argument("--ref_cache", default=None, help="folder caching the teacher's reference samples (default: $DDKIT_DATA/refs)")
     p.add_argument("--no_sweeps", action="store_true", help="skip the hook sweeps (a comparison row needs only the figures)")
-    p.add_argument("--n_sweep", type=int, default=200, help="samples per strength of each hook sweep")
-    p.add_argument("--bank_n", type=int, default=10_000, help="training images in the feature bank of the sweeps")
-    p.add_argument("--strengths", type=float, nargs="+", default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0], help="hook strengths of the sweeps")
+    p.add_argument("--n_sweep", type=positive_arg(hi=10**6), default=200, help="samples per strength of each hook sweep")
+    p.add_argument("--bank_n", type=positive_arg(hi=60000), default=10_000, help="training images in the feature bank of the sweeps")
+    p.add_argument("--strengths", type=number_arg(float, 0, 10, lo_open=False), nargs="+", default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0], help="hook strengths of the sweeps")
     p.add_argument("--output", default="student_quality.json", help="JSON report; a grid (.png) and the sweep plots go beside it")
     a = p.parse_args(argv)
     limit_threads()
@@ -118,13 +118,26 @@ def eval_student_main(argv=None):
     print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets", "teacher_ref")}, indent=1))
 
 # %% ../nbs/17_evaluate.ipynb #7a94262c
+_REPORT_KEYS = {"student", "seed", "n", "classifier_fid", "teacher_ref"}
+
+def read_report(path) -> dict:
+    "A `ddkit-eval-student` JSON report, or a one-line error naming what is wrong with the file."
+    p, fix = Path(path), "pass a student_quality.json written by ddkit-eval-student"
+    if not p.is_file(): raise DDKitError(f"{p}: {'a folder, not a file' if p.is_dir() else 'no such file'}: {fix}")
+    try: r = json.loads(p.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as e: raise DDKitError(f"{p}: not JSON ({type(e).__name__}): {fix}") from None
+    if not isinstance(r, dict) or not _REPORT_KEYS <= set(r):
+        raise DDKitError(f"{p}: not a student report (it lacks {sorted(_REPORT_KEYS - set(r if isinstance(r, dict) else {}))}): {fix}")
+    if r["teacher_ref"] is None: raise DDKitError(f"{p}: a report without the teacher's reference (older ddkit): rerun ddkit-eval-student")
+    return r
+
 def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
                      labels=None, # one label per report (default: the student file's parent folder)
                      teacher=None, n_grid:int=12, speed_batch:int=100, reps:int=5):
     "(rows, grid figure): each report with its label and measured images/s; the same noise through the teacher and each."
     import matplotlib.pyplot as plt
     teacher = teacher or bundled_teacher()
-    reps_ = [read_json(p) for p in reports]
+    reps_ = [read_report(p) for p in reports]
     labels = labels or [Path(r["student"]).parent.name for r in reps_]
     if len(labels) != len(reps_): raise DDKitError(f"{len(labels)} labels for {len(reps_)} reports: pass one --labels entry per report")
     seed, ref = reps_[0]["seed"], reps_[0]["teacher_ref"]
@@ -144,7 +157,7 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
 @cli_errors
 def compare_students_main(argv=None):
     "Console script `ddkit-compare-students`."
-    p = argparse.ArgumentParser(prog="ddkit-compare-students", description="Several ddkit-eval-student reports in one table and one grid.")
+    p = ArgParser(prog="ddkit-compare-students", description="Several ddkit-eval-student reports in one table and one grid.")
     p.add_argument("reports", nargs="+", help="student_quality.json files written by ddkit-eval-student")
     p.add_argument("--labels", nargs="+", default=None, help="one row label per report")
     p.add_argument("--png", default="benchmarks/students.png"); p.add_argument("--json", default="benchmarks/students.json")

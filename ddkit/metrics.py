@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_metrics.ipynb #b2029cfb
 from __future__ import annotations
-import argparse, json, math, sys, time, warnings
+import json, math, sys, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from scipy import linalg
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, load_file
-from .core import DDKitError, cli_errors, atomic_write, save_figure, write_json, seed_everything, limit_threads, state_dict_sha256
+from .core import ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, save_figure, write_json, seed_everything, limit_threads, state_dict_sha256
 from .data import mnist_tensors, to_unit_range
 
 # %% auto #0
@@ -96,9 +96,9 @@ def load_classifier(path=None):
 @cli_errors
 def train_classifier_main(argv=None):
     "Console script `ddkit-train-classifier`."
-    p = argparse.ArgumentParser(prog="ddkit-train-classifier", description="Train the evaluation classifier on MNIST.")
-    p.add_argument("--epochs", type=int, default=3); p.add_argument("--batch_size", type=int, default=128)
-    p.add_argument("--lr", type=float, default=3e-3); p.add_argument("--seed", type=int, default=0)
+    p = ArgParser(prog="ddkit-train-classifier", description="Train the evaluation classifier on MNIST.")
+    p.add_argument("--epochs", type=positive_arg(hi=10**4), default=3); p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=128)
+    p.add_argument("--lr", type=positive_arg(float, hi=10), default=3e-3); p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
     p.add_argument("--output", type=str, default="classifier.safetensors")
     a = p.parse_args(argv)
     limit_threads()
@@ -201,11 +201,11 @@ def eval_teacher_main(argv=None):
     "Console script `ddkit-eval-teacher`: the quality bar on `--n` samples, as JSON and a grid."
     from ddkit.ddpm import load_ddpm, bundled_teacher, teacher_checksum
     from torchvision.utils import save_image
-    p = argparse.ArgumentParser(prog="ddkit-eval-teacher", description="Score a teacher's samples with the evaluation classifier.")
+    p = ArgParser(prog="ddkit-eval-teacher", description="Score a teacher's samples with the evaluation classifier.")
     p.add_argument("--ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--n", type=int, default=1000); p.add_argument("--sampler", default="ddim", choices=["ancestral", "ddim", "dpm"])
-    p.add_argument("--steps", type=int, default=50); p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--batch_size", type=int, default=50); p.add_argument("--device", default=None)
+    p.add_argument("--n", type=positive_arg(hi=10**6), default=1000); p.add_argument("--sampler", default="ddim", choices=["ancestral", "ddim", "dpm"])
+    p.add_argument("--steps", type=positive_arg(hi=1000), default=50); p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=50); p.add_argument("--device", default=None)
     p.add_argument("--output", default="teacher_quality.json", help="JSON report; a grid of the first 64 goes beside it (.png)")
     p.add_argument("--raw", action="store_true", help="score a steps_XXXXXXXX.pt's raw weights instead of its EMA")
     a = p.parse_args(argv)

@@ -4,14 +4,14 @@
 
 # %% ../nbs/07_pairs.ipynb #336a7696
 from __future__ import annotations
-import argparse, math, os, sys, time
+import math, os, sys, time
 from pathlib import Path
 import torch
 import torch.distributed as dist
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import (DDKitError, cli_errors, atomic_write, write_json, read_json, file_sha256, limit_threads, default_device,
+from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_write, write_json, read_json, file_sha256, limit_threads, default_device,
                         folder_lock, positive_arg)
 from .ddpm import load_ddpm, bundled_teacher, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet, SAMPLERS, DEFAULT_STEPS
 
@@ -162,12 +162,12 @@ def init_distributed():
 @cli_errors
 def generate_main(argv=None):
     "Console script `ddkit-generate-data`."
-    p = argparse.ArgumentParser(prog="ddkit-generate-data", description="Pre-generate (noise, teacher image) pairs.")
+    p = ArgParser(prog="ddkit-generate-data", description="Pre-generate (noise, teacher image) pairs.")
     p.add_argument("--ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
     p.add_argument("--n_samples", type=positive_arg(), default=60000); p.add_argument("--batch_size", type=positive_arg(), default=100)
     p.add_argument("--output_dir", default="direct_decoder_data")
     p.add_argument("--sampler", choices=SAMPLERS, default="ddim"); p.add_argument("--steps", type=positive_arg(), default=None)
-    p.add_argument("--seed", type=int, default=0); p.add_argument("--dtype", choices=list(DTYPES), default="float32")
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0); p.add_argument("--dtype", choices=list(DTYPES), default="float32")
     p.add_argument("--device", default=None)
     a = p.parse_args(argv)
     limit_threads()

@@ -4,14 +4,14 @@
 
 # %% ../nbs/05_train_ddpm.ipynb #a7160312
 from __future__ import annotations
-import argparse, csv, json, math, os, re, signal, sys, time, warnings
+import csv, json, math, os, re, signal, sys, time, warnings
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from torchvision.utils import save_image
 from tqdm.auto import tqdm
-from .core import DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure, write_json, default_device, limit_threads, seed_everything
+from .core import ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure, write_json, default_device, limit_threads, seed_everything
 from .core import numbered_files, load_newest
 from .data import mnist_tensors, to_model_range
 from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
@@ -30,38 +30,38 @@ PRESETS = {
 
 def train_parser():
     "Argument parser of `ddkit-train-ddpm`."
-    p = argparse.ArgumentParser(prog="ddkit-train-ddpm", description="Train the MNIST Diffusion teacher (resumable).")
+    p = ArgParser(prog="ddkit-train-ddpm", description="Train the MNIST Diffusion teacher (resumable).")
     p.add_argument("--preset", choices=sorted(PRESETS), default=None, help="named recipe; explicit flags override it")
-    p.add_argument("--lr", type=float, default=0.001)
-    p.add_argument("--batch_size", type=int, default=128)
-    p.add_argument("--epochs", type=int, default=100)
+    p.add_argument("--lr", type=positive_arg(float, hi=10), default=0.001)
+    p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=128)
+    p.add_argument("--epochs", type=positive_arg(hi=10**5), default=100)
     p.add_argument("--ckpt", type=str, default=None, help="initialise the weights from this checkpoint, with a fresh optimizer and EMA: a steps_*.pt gives its raw weights (`model`, as the original script), a .safetensors its EMA weights (ddkit-export-teacher exports a .pt's)")
-    p.add_argument("--n_samples", type=int, default=36, help="samples in each epoch's grid")
-    p.add_argument("--model_base_dim", type=int, default=64)
-    p.add_argument("--timesteps", type=int, default=1000)
-    p.add_argument("--model_ema_steps", type=int, default=10)
-    p.add_argument("--model_ema_decay", type=float, default=0.995)
-    p.add_argument("--log_freq", type=int, default=10)
+    p.add_argument("--n_samples", type=positive_arg(hi=10**4), default=36, help="samples in each epoch's grid")
+    p.add_argument("--model_base_dim", type=positive_arg(hi=4096), default=64)
+    p.add_argument("--timesteps", type=positive_arg(hi=10**5), default=1000)
+    p.add_argument("--model_ema_steps", type=positive_arg(hi=10**6), default=10)
+    p.add_argument("--model_ema_decay", type=number_arg(float, 0, 1, lo_open=False, hi_open=True), default=0.995)
+    p.add_argument("--log_freq", type=positive_arg(), default=10)
     p.add_argument("--no_clip", action="store_true", help="sample grids without x0 clipping (ancestral only)")
     p.add_argument("--cpu", action="store_true", help="force the CPU")
-    p.add_argument("--max_steps", type=int, default=None, help="stop at this global step (resume later)")
+    p.add_argument("--max_steps", type=positive_arg(), default=None, help="stop at this global step (resume later)")
     p.add_argument("--output_dir", type=str, default="results")
     p.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --output_dir")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--ckpt_every", type=int, default=100, help="write a checkpoint every N steps (and at each epoch end)")
-    p.add_argument("--keep", type=int, default=3, help="checkpoints to keep (the newest)")
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--ckpt_every", type=positive_arg(), default=100, help="write a checkpoint every N steps (and at each epoch end)")
+    p.add_argument("--keep", type=positive_arg(hi=10**6), default=3, help="checkpoints to keep (the newest)")
     p.add_argument("--loss_weighting", choices=["none", "min_snr", "p2"], default="none")
-    p.add_argument("--snr_gamma", type=float, default=5.0, help="min-SNR's clamp")
-    p.add_argument("--p2_gamma", type=float, default=1.0, help="P2's exponent (k=1)")
+    p.add_argument("--snr_gamma", type=positive_arg(float, hi=1e6), default=5.0, help="min-SNR's clamp")
+    p.add_argument("--p2_gamma", type=number_arg(float, 0, 100, lo_open=False), default=1.0, help="P2's exponent (k=1)")
     p.add_argument("--sampler", choices=["ancestral", "ddim", "dpm"], default="ddim", help="sampler of the epoch grids")
-    p.add_argument("--sample_steps", type=int, default=50)
-    p.add_argument("--n_train", type=int, default=None, help="use only the first N training images (tests)")
+    p.add_argument("--sample_steps", type=positive_arg(hi=1000), default=50)
+    p.add_argument("--n_train", type=positive_arg(hi=60000), default=None, help="use only the first N training images (tests)")
     p.add_argument("--device", type=str, default=None)
     p.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast of the forward pass (GPU; weights stay float32)")
-    p.add_argument("--eval_n", type=int, default=0, help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier (quality_log.csv)")
-    p.add_argument("--accum_steps", type=int, default=1, help="split each batch into this many micro-batches and add their gradients: a large batch's update in a small machine's memory")
-    p.add_argument("--input_perturbation", type=float, default=0.0, help="DDPM-IP's gamma: x_t is made with noise + gamma * xi while the target stays the noise (0: off)")
-    p.add_argument("--time_budget", type=float, default=None, help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full OneCycle) if --epochs would not end within it")
+    p.add_argument("--eval_n", type=number_arg(int, 0, 10**6, lo_open=False), default=0, help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier (quality_log.csv)")
+    p.add_argument("--accum_steps", type=positive_arg(hi=10**4), default=1, help="split each batch into this many micro-batches and add their gradients: a large batch's update in a small machine's memory")
+    p.add_argument("--input_perturbation", type=number_arg(float, 0, 10, lo_open=False), default=0.0, help="DDPM-IP's gamma: x_t is made with noise + gamma * xi while the target stays the noise (0: off)")
+    p.add_argument("--time_budget", type=positive_arg(float, hi=1e7), default=None, help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full OneCycle) if --epochs would not end within it")
     return p
 
 def parse_train_args(argv=None):
@@ -379,7 +379,7 @@ def plot_lineage(lineage, # `teacher_lineage`'s phases
 @cli_errors
 def lineage_main(argv=None):
     "Console script `ddkit-teacher-lineage`."
-    p = argparse.ArgumentParser(prog="ddkit-teacher-lineage", description="Steps, images, wall time and loss curve of a teacher trained in phases.")
+    p = ArgParser(prog="ddkit-teacher-lineage", description="Steps, images, wall time and loss curve of a teacher trained in phases.")
     p.add_argument("phases", nargs="+", help="run folders oldest first; DIR:LAST stops a phase at step LAST")
     p.add_argument("--json", default="teacher_lineage.json"); p.add_argument("--png", default="teacher_lineage.png")
     a = p.parse_args(argv)

@@ -17,7 +17,7 @@ from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import (DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure, seed_everything,
+from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure, seed_everything,
                         limit_threads, numbered_files, load_newest, positive_arg, default_device)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
 from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t, read_student, load_direct
@@ -33,14 +33,14 @@ __all__ = ['RESUME_MAY_CHANGE', 'direct_parser', 'changed_flags', 'ema_warmup_av
 # %% ../nbs/09_train_direct.ipynb #64473d65
 def direct_parser():
     "Argument parser of `ddkit-train-direct`."
-    p = argparse.ArgumentParser(prog="ddkit-train-direct", description="Train the direct decoder on pre-generated pairs.")
+    p = ArgParser(prog="ddkit-train-direct", description="Train the direct decoder on pre-generated pairs.")
     p.add_argument("--ddpm_ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
     p.add_argument("--data_path", default="direct_decoder_data", help="folder written by ddkit-generate-data")
-    p.add_argument("--lr", type=positive_arg(float), default=1e-4)
+    p.add_argument("--lr", type=positive_arg(float, hi=10), default=1e-4)
     p.add_argument("--batch_size", type=positive_arg(), default=128)
     p.add_argument("--epochs", type=positive_arg(), default=50); p.add_argument("--output_dir", default="direct_decoder_results")
-    p.add_argument("--train_split", type=float, default=0.9); p.add_argument("--resume", action="store_true")
-    p.add_argument("--seed", type=int, default=0); p.add_argument("--ema_decay", type=float, default=0.999)
+    p.add_argument("--train_split", type=number_arg(float, 0, 1, hi_open=True), default=0.9); p.add_argument("--resume", action="store_true")
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0); p.add_argument("--ema_decay", type=number_arg(float, 0, 1, lo_open=False, hi_open=True), default=0.999)
     p.add_argument("--ema_warmup", action=argparse.BooleanOptionalAction, default=True,
                    help="ramp the EMA decay as (1+n)/(10+n) up to --ema_decay (default), so a short run does not keep the warm start")
     p.add_argument("--encoder_t", default=ENCODER_T, help="encoder timestep: 'last' (T-1, default), 'none' (no time conditioning) or 0..T-1")
@@ -53,7 +53,7 @@ def direct_parser():
     p.add_argument("--n_samples", type=positive_arg(), default=36, help="images in each epoch's grid")
     p.add_argument("--max_epochs_this_run", type=positive_arg(), default=None, help="stop after this many epochs (resume later)")
     p.add_argument("--device", default=None)
-    p.add_argument("--num_workers", type=int, default=0, help="DataLoader processes reading the pairs (a GPU outruns one)")
+    p.add_argument("--num_workers", type=number_arg(int, 0, 256, lo_open=False), default=0, help="DataLoader processes reading the pairs (a GPU outruns one)")
     return p
 
 # the flags a --resume may change; every other one shapes the model or the optimiser and must stay as the run began
@@ -309,7 +309,7 @@ def export_main(argv=None, kind:str|None=None, # hold the command to 'teacher' o
                ):
     "Console script `ddkit-export` (and `ddkit-export-teacher` / `ddkit-export-student`)."
     prog = f"ddkit-export-{kind}" if kind else "ddkit-export"
-    p = argparse.ArgumentParser(prog=prog, description="Export a teacher's or a student's checkpoint as .safetensors with its provenance.")
+    p = ArgParser(prog=prog, description="Export a teacher's or a student's checkpoint as .safetensors with its provenance.")
     p.add_argument("--ckpt", "--decoder_ckpt", dest="ckpt", required=True,
                    help="a checkpoint, or a run folder (a teacher's newest steps_*.pt, a student's best_model.pt)")
     p.add_argument("--output", default=None, help="the .safetensors to write (default: teacher.safetensors / student.safetensors)")

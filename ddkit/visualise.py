@@ -4,11 +4,11 @@
 
 # %% ../nbs/11_visualise.ipynb #4edc28a7
 from __future__ import annotations
-import argparse, math
+import math
 from pathlib import Path
 import torch
 from torchvision.utils import save_image, make_grid
-from .core import cli_errors, atomic_write, write_json, limit_threads
+from .core import ArgParser, number_arg, positive_arg, cli_errors, atomic_write, write_json, limit_threads
 from .ddpm import load_ddpm, bundled_teacher, noise_from_seeds, sample_from_noise, teacher_checksum, images_sha256
 from .direct import DirectDiffusion
 from .hooks import Amplify, Bias
@@ -57,11 +57,11 @@ def visualise_student(student:DirectDiffusion, teacher, output_dir="test_outputs
 @cli_errors
 def main(argv=None):
     "Console script `ddkit-test-direct`."
-    p = argparse.ArgumentParser(prog="ddkit-test-direct", description="Sample the direct decoder with hooks and compare it with the teacher.")
+    p = ArgParser(prog="ddkit-test-direct", description="Sample the direct decoder with hooks and compare it with the teacher.")
     p.add_argument("--ddpm_ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--decoder_ckpt", required=True); p.add_argument("--n_samples", type=int, default=36)
-    p.add_argument("--output_dir", default="test_outputs"); p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--bias", type=float, default=0.1)
+    p.add_argument("--decoder_ckpt", required=True); p.add_argument("--n_samples", type=positive_arg(hi=10**4), default=36)
+    p.add_argument("--output_dir", default="test_outputs"); p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--bias", type=number_arg(float, -100, 100, lo_open=False), default=0.1)
     a = p.parse_args(argv)
     limit_threads()
     teacher = load_ddpm(a.ddpm_ckpt) if a.ddpm_ckpt else bundled_teacher()
