@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
-.PHONY: demo test bench ablations export clean-nbs check-sync install teacher score-teacher bundle-teacher student bundle-student next-teacher
+.PHONY: demo test bench ablations export clean-nbs check-sync install teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher
 
 install: $(STAMP)
 
@@ -81,9 +81,7 @@ bundle-teacher: $(STAMP)
 # the digit for 86% of noises, DPM-Solver++-20 for 84.5%), then the student; both steps resume where they stopped (rerun
 # `make student`), so the job can span sessions, and STUDENT_PAIRS may grow (or be cut) on a rerun without redoing a
 # shard. Its state lives in $(STUDENT_DIR) (runs/student-cpu-3: encoder at t=T-1, trained; runs/student-cpu-2, -cpu:
-# earlier teachers' students, frozen encoder at t=None). STUDENT_ARGS picks the recipe, e.g. an objective row:
-#   make student STUDENT_DIR=runs/student-dmd STUDENT_PAIRS=... STUDENT_ARGS="--train_encoder --loss mse=0.25,dmd=1 \
-#     --init_from runs/student-cpu-3/train/best_model.pt --lr 1e-4"
+# earlier teachers' students, frozen encoder at t=None). STUDENT_ARGS picks the recipe of this regression stage.
 # A student for a teacher not yet shipped: `make next-teacher`, then `make student
 # STUDENT_TEACHER=runs/teacher-next/teacher.safetensors STUDENT_DIR=runs/student-next` (rerun until done), then
 # `make bundle-teacher bundle-student STUDENT_DIR=runs/student-next` in one go.
@@ -98,6 +96,17 @@ student: $(STAMP)
 		--batch_size 100 --output_dir $(STUDENT_PAIRS_DIR) $(if $(STUDENT_TEACHER),--ckpt $(STUDENT_TEACHER))
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-direct --data_path $(STUDENT_PAIRS_DIR) --output_dir $(STUDENT_DIR)/train \
 		--epochs $(STUDENT_EPOCHS) --ema_decay 0.999 --seed 0 --resume $(STUDENT_ARGS) $(if $(STUDENT_TEACHER),--ddpm_ckpt $(STUDENT_TEACHER))
+
+# Stage 2, the bundled student since session 26: distribution matching (DMD) on top of the regression student, from its
+# best_model.pt and on its pairs (resumable; best_model.pt of a dmd run is its newest epoch). Then:
+#   make bundle-student STUDENT_DIR=$(STUDENT_DMD_DIR)
+STUDENT_DMD_DIR ?= runs/student-cpu-4
+STUDENT_DMD_EPOCHS ?= 4
+STUDENT_DMD_ARGS ?= --train_encoder --loss mse=0.25,dmd=1 --lr 5e-5 --batch_size 64 --schedule constant --ema_decay 0.99
+student-dmd: $(STAMP)
+	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-direct --data_path $(STUDENT_PAIRS_DIR) --output_dir $(STUDENT_DMD_DIR)/train \
+		--epochs $(STUDENT_DMD_EPOCHS) --seed 0 --resume --init_from $(STUDENT_DIR)/train/best_model.pt $(STUDENT_DMD_ARGS) \
+		$(if $(STUDENT_TEACHER),--ddpm_ckpt $(STUDENT_TEACHER))
 
 next-teacher: $(STAMP)
 	$(BIN)/ddkit-export --ckpt $(TEACHER_RUN) --output runs/teacher-next/teacher.safetensors
