@@ -57,8 +57,10 @@ def feature_bank(source, # a student, a `DirectEncoder`, or a teacher (its encod
     if n: xs, ys = xs[:n], ys[:n]
     feats = encode_images(enc, xs, progress=progress, desc="feature bank")
     if path is not None:
-        atomic_write(path, lambda tmp: save_file({"features": feats.to(dtype).contiguous(), "labels": ys.contiguous()}, tmp))
-        write_json(Path(path).with_suffix(".json"), dict(encoder_sha256=sha, encoder_t=enc.t, count=len(xs), dtype=str(dtype),
+        atomic_write(path,
+                     lambda tmp: save_file({"features": feats.to(dtype).contiguous(), "labels": ys.contiguous()}, tmp))
+        write_json(Path(path).with_suffix(".json"),
+                   dict(encoder_sha256=sha, encoder_t=enc.t, count=len(xs), dtype=str(dtype),
                                                          shape=list(feats.shape[1:])))
     return feats, ys
 
@@ -126,8 +128,10 @@ def compare_spaces(images, # samples in [0,1] [Q,1,28,28]
     res = {}
     for sp in SPACES:
         if sp == "noise" and noise is None: continue
-        s, idx = cosine_attribution(query_features(sp, encoder, noise, images, clf), bank_in_space(sp, feats, clf, n), k)
-        res[sp] = dict(label_agreement=(ys[idx] == pred[:, None]).float().mean().item(), top1_cosine=s[:, 0].mean().item())
+        s, idx = cosine_attribution(query_features(sp, encoder, noise, images, clf), bank_in_space(sp, feats, clf, n),
+                                    k)
+        res[sp] = dict(label_agreement=(ys[idx] == pred[:, None]).float().mean().item(),
+                       top1_cosine=s[:, 0].mean().item())
     return res
 
 # %% ../nbs/12_attribution.ipynb #b4a496b9
@@ -145,7 +149,8 @@ def plot_gallery(images, # generated samples [Q,1,28,28] in [0,1]
         axs[r, 0].imshow(images[r, 0], cmap="gray"); axs[r, 0].set_title("sample", fontsize=7)
         for c in range(k):
             j = int(indices[r, c])
-            axs[r, c + 1].imshow(xs[j], cmap="gray"); axs[r, c + 1].set_title(f"#{j} '{int(labels[j])}' {float(scores[r, c]):.2f}", fontsize=6)
+            axs[r, c + 1].imshow(xs[j], cmap="gray")
+            axs[r, c + 1].set_title(f"#{j} '{int(labels[j])}' {float(scores[r, c]):.2f}", fontsize=6)
     for a in axs.flat: a.axis("off")
     fig.tight_layout()
     if path: save_figure(fig, path, dpi=110)
@@ -167,5 +172,6 @@ def memorisation_report(gen_queries, test_queries, bank):
     "Nearest-neighbour distance and ratio statistics of generated samples vs real test images."
     def summ(d):
         ratio = d[:, 0] / d[:, 1].clamp_min(1e-12)
-        return dict(nn_median=d[:, 0].median().item(), ratio_median=ratio.median().item(), ratio_below_0_5=(ratio < 0.5).float().mean().item())
+        return dict(nn_median=d[:, 0].median().item(), ratio_median=ratio.median().item(),
+                    ratio_below_0_5=(ratio < 0.5).float().mean().item())
     return dict(generated=summ(nn_distances(gen_queries, bank)), test=summ(nn_distances(test_queries, bank)))

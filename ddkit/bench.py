@@ -51,7 +51,8 @@ def generation_speed(teacher, student=None, batch_size:int=50, reps:int=3, sampl
     res = {"student-1": timed(lambda: student(z), max(reps, 5))}
     for s in samplers:
         if s == "ancestral":
-            t0 = time.perf_counter(); sample_from_noise(teacher, z, s, eps_model=net); res["ancestral-1000"] = batch_size / (time.perf_counter() - t0)
+            t0 = time.perf_counter(); sample_from_noise(teacher, z, s, eps_model=net)
+            res["ancestral-1000"] = batch_size / (time.perf_counter() - t0)
         else:
             res[f"{s}-{DEFAULT_STEPS[s]}"] = timed(lambda: sample_from_noise(teacher, z, s, eps_model=net), reps)
     return res
@@ -100,11 +101,13 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
     rows, shown = [], {"teacher dpm-20": ref}
     n_anc = n_ancestral_pairs or n_pairs
     for name, v in (variants or ABLATIONS).items():
-        if v["sampler"] != "ancestral" and v.get("count") == "ancestral" and n_anc == n_pairs: continue  # the baseline already
+        # the baseline already
+        if v["sampler"] != "ancestral" and v.get("count") == "ancestral" and n_anc == n_pairs: continue
         n = n_anc if v.get("count") == "ancestral" else n_pairs
         ep = max(1, round(epochs * n_pairs / n))  # the same number of optimiser steps at every count
         pairs = out/f"pairs_{v['sampler']}_{n}"
-        generate_pairs(teacher, pairs, n, pair_batch, v["sampler"], None, seed, teacher_name=str(ckpt or "bundled"), progress=progress)
+        generate_pairs(teacher, pairs, n, pair_batch, v["sampler"], None, seed, teacher_name=str(ckpt or "bundled"),
+                       progress=progress)
         run = out/("student_" + "".join(c if c.isalnum() else "_" for c in name))
         flags = (["--ddpm_ckpt", str(ckpt)] if ckpt else []) + [
             "--data_path", str(pairs), "--output_dir", str(run), "--epochs", str(ep), "--batch_size", str(batch_size),
@@ -129,15 +132,18 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
     return rows
 
 # %% ../nbs/18_bench.ipynb #e92dec7f
-def _add_ablations(r, ckpt, ablation_dir, n_pairs, n_ancestral_pairs, epochs, clf, real, output, markdown, ablation_kw=None):
+def _add_ablations(r, ckpt, ablation_dir, n_pairs, n_ancestral_pairs, epochs, clf, real, output, markdown,
+                   ablation_kw=None):
     "Run `ablation_study` into `r` (rows, the run's settings and its grid, relative to the markdown)."
     t0, png = time.time(), Path(output).parent/"ablations.png"
     kw = dict(dict(batch_size=64, lr=1e-3, n_eval=500, seed=0), **(ablation_kw or {}))
-    r["ablations"] = ablation_study(ablation_dir, ckpt, n_pairs, n_ancestral_pairs, epochs, clf=clf, real=real, grid=png, **kw)
+    r["ablations"] = ablation_study(ablation_dir, ckpt, n_pairs, n_ancestral_pairs, epochs, clf=clf, real=real,
+                                    grid=png, **kw)
     r["ablation_run"] = dict(date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), wall_s=time.time() - t0,
                              grid=os.path.relpath(png, Path(markdown).parent), teacher_sha256=r["teacher_sha256"], **kw)
 
-def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 100, 200), reps:int=5, batch_size:int=50,
+def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 100, 200), reps:int=5,
+              batch_size:int=50,
               samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md", speed_batch:int=50,
               student=None, # a trained direct decoder checkpoint (`best_model.pt`) to measure too
               ablation_pairs:int=0, ablation_ancestral_pairs:int|None=None, ablation_epochs:int=5, # 0: no ablations
@@ -163,14 +169,16 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
     if student:
         student_model = load_direct(teacher, student)
     clf = load_classifier()
-    r = dict(machine=f"{platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores".strip(), threads=torch.get_num_threads(),
+    r = dict(machine=f"{platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores".strip(),
+             threads=torch.get_num_threads(),
              torch=torch.__version__, date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), teacher=str(ckpt or "bundled"),
              teacher_sha256=teacher_checksum(teacher), reps=reps)
     r["unet_image_steps_per_s"] = unet_throughput(teacher, batch_sizes, reps)
     rb = max(batch_sizes); r["ref_batch"] = rb
     r["fold_speedup"] = r["unet_image_steps_per_s"][f"folded/bs{rb}"] / r["unet_image_steps_per_s"][f"eager/bs{rb}"]
     r["speed_batch"] = speed_batch
-    r["generation_images_per_s"] = generation_speed(teacher, student_model, batch_size=speed_batch, reps=reps, samplers=samplers)
+    r["generation_images_per_s"] = generation_speed(teacher, student_model, batch_size=speed_batch, reps=reps,
+                                                    samplers=samplers)
     te, _ = mnist_tensors(train=False)
     real = classifier_features(te[:, None].float() / 255, clf)  # once, for every FID below
     r["fid_floor"] = real_fid_floor(clf)
@@ -181,7 +189,8 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
         imgs = sample(teacher, n, s, None, seed=1_000_000, batch_size=batch_size)
         secs = time.time() - t0
         st = sample_stats(imgs, clf)
-        r["samplers"][f"{s}-{DEFAULT_STEPS[s]}"] = dict(n=n, steps=DEFAULT_STEPS[s], seconds=secs, classifier_fid=classifier_fid(imgs, real, clf),
+        r["samplers"][f"{s}-{DEFAULT_STEPS[s]}"] = dict(n=n, steps=DEFAULT_STEPS[s], seconds=secs,
+                                                        classifier_fid=classifier_fid(imgs, real, clf),
                                                        confident_share=st["confident_share"], class_share=st["class_share"])
     if student_model is not None:
         r["student_checkpoint"] = str(student)
@@ -191,9 +200,12 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
         for h, rows in r["student"]["sweeps"].items():
             png = Path(output).parent/f"control_{h}.png"
             plt.close(plot_sweep(rows, png)); r["plots"][h] = os.path.relpath(png, Path(markdown).parent)
-    if ablation_pairs: _add_ablations(r, ckpt, ablation_dir, ablation_pairs, ablation_ancestral_pairs, ablation_epochs, clf, real, output, markdown, ablation_kw)
-    elif Path(output).exists() and (prev := read_json(output)).get("ablations"):  # keep the hours-long rows, naming their teacher
-        r["ablations"], r["ablation_run"] = prev["ablations"], {"teacher_sha256": prev["teacher_sha256"], **prev.get("ablation_run", {})}
+    if ablation_pairs: _add_ablations(r, ckpt, ablation_dir, ablation_pairs, ablation_ancestral_pairs, ablation_epochs,
+                                      clf, real, output, markdown, ablation_kw)
+    # keep the hours-long rows, naming their teacher
+    elif Path(output).exists() and (prev := read_json(output)).get("ablations"):
+        r["ablations"], r["ablation_run"] = prev["ablations"], {"teacher_sha256": prev["teacher_sha256"],
+                                                                **prev.get("ablation_run", {})}
     write_json(output, r)
     atomic_write(markdown, lambda tmp: Path(tmp).write_text(bench_markdown(r)))
     return r
@@ -203,19 +215,27 @@ def main(argv=None):
     "Console script `ddkit-bench`."
     p = ArgParser(prog="ddkit-bench", description="Measure sampler speed and teacher quality.")
     p.add_argument("--ckpt", default=None); p.add_argument("--n_fid", type=positive_arg(hi=10**6), default=1000)
-    p.add_argument("--n_ancestral", type=number_arg(int, 0, 10**6, lo_open=False), default=1000, help="samples for ancestral-1000 (1M UNet calls at 1000)")
-    p.add_argument("--reps", type=positive_arg(hi=1000), default=5); p.add_argument("--output", default="benchmarks/results.json")
+    p.add_argument("--n_ancestral", type=number_arg(int, 0, 10**6, lo_open=False), default=1000,
+                   help="samples for ancestral-1000 (1M UNet calls at 1000)")
+    p.add_argument("--reps", type=positive_arg(hi=1000), default=5)
+    p.add_argument("--output", default="benchmarks/results.json")
     p.add_argument("--markdown", default="BENCHMARKS.md")
     p.add_argument("--student", default=None, help="trained direct decoder (best_model.pt) to measure as well")
-    p.add_argument("--speed_batch", type=positive_arg(hi=10**5), default=50, help="batch of the one-step vs samplers speed table")
-    p.add_argument("--ablation_pairs", type=number_arg(int, 0, 10**7, lo_open=False), default=0, help="train the ablation students on this many pairs each (0: skip)")
-    p.add_argument("--ablation_ancestral_pairs", type=positive_arg(hi=10**7), default=None, help="pairs of the ancestral-pairs student (default: --ablation_pairs)")
+    p.add_argument("--speed_batch", type=positive_arg(hi=10**5), default=50,
+                   help="batch of the one-step vs samplers speed table")
+    p.add_argument("--ablation_pairs", type=number_arg(int, 0, 10**7, lo_open=False), default=0,
+                   help="train the ablation students on this many pairs each (0: skip)")
+    p.add_argument("--ablation_ancestral_pairs", type=positive_arg(hi=10**7), default=None,
+                   help="pairs of the ancestral-pairs student (default: --ablation_pairs)")
     p.add_argument("--ablation_epochs", type=positive_arg(hi=10**4), default=5)
-    p.add_argument("--ablations_only", action="store_true", help="add the ablations to the existing --output and rewrite --markdown")
-    p.add_argument("--ablation_dir", default="runs/ablations", help="the ablation students' working folder (resumable; one per teacher)")
+    p.add_argument("--ablations_only", action="store_true",
+                   help="add the ablations to the existing --output and rewrite --markdown")
+    p.add_argument("--ablation_dir", default="runs/ablations",
+                   help="the ablation students' working folder (resumable; one per teacher)")
     a = p.parse_args(argv)
     limit_threads()
-    run_bench(a.ckpt, a.n_fid, a.n_ancestral, reps=a.reps, output=a.output, markdown=a.markdown, student=a.student, speed_batch=a.speed_batch,
+    run_bench(a.ckpt, a.n_fid, a.n_ancestral, reps=a.reps, output=a.output, markdown=a.markdown, student=a.student,
+              speed_batch=a.speed_batch,
               ablation_pairs=a.ablation_pairs, ablation_ancestral_pairs=a.ablation_ancestral_pairs, ablation_epochs=a.ablation_epochs,
               ablations_only=a.ablations_only, ablation_dir=a.ablation_dir)
     print(Path(a.markdown).read_text())

@@ -98,12 +98,15 @@ def plot_sweep(rows, path=None):
     import matplotlib.pyplot as plt
     s = [r["strength"] for r in rows]
     fig, axs = plt.subplots(1, 4, figsize=(14, 3))
-    axs[0].plot(s, [r["class_rate"] for r in rows], "o-"); axs[0].set_ylabel(f"share classified '{rows[0]['target_class']}'")
+    axs[0].plot(s, [r["class_rate"] for r in rows], "o-")
+    axs[0].set_ylabel(f"share classified '{rows[0]['target_class']}'")
     rk = [r["median_target_rank"] for r in rows]
     axs[1].plot(s, rk, "o-"); axs[1].set_ylabel("median rank of target")
-    if max(rk) > 10 * (min(rk) + 1): axs[1].set_yscale("symlog")  # log only when ranks span decades (else no tick labels)
+    # log only when ranks span decades (else no tick labels)
+    if max(rk) > 10 * (min(rk) + 1): axs[1].set_yscale("symlog")
     axs[2].plot(s, [r["mean_confidence"] for r in rows], "o-"); axs[2].set_ylabel("mean classifier confidence")
-    axs[3].plot(s, [r.get("diversity", float("nan")) for r in rows], "o-"); axs[3].set_ylabel("diversity (pixel std)"); axs[3].set_ylim(bottom=0)
+    axs[3].plot(s, [r.get("diversity", float("nan")) for r in rows], "o-"); axs[3].set_ylabel("diversity (pixel std)")
+    axs[3].set_ylim(bottom=0)
     for a in axs: a.set_xlabel(f"{rows[0]['mode']} strength")
     where = "every hook point, inverted noise" if rows[0].get("space") == "inverted" else "bottleneck, training-image features"
     fig.suptitle(f"{rows[0]['mode']} training samples of class {rows[0]['target_class']} ({where})"); fig.tight_layout()

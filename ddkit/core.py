@@ -69,7 +69,8 @@ def save_figure(fig, # a matplotlib figure
                 close:bool=False, # close the figure after writing (scripts; notebooks keep it to show it)
                ):
     "Write `fig` as a PNG through `atomic_write`; returns `path`."
-    out = atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight" if tight else None))
+    out = atomic_write(path,
+                       lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight" if tight else None))
     if close:
         import matplotlib.pyplot as plt
         plt.close(fig)

@@ -29,7 +29,8 @@ def cosine_betas(timesteps:int=1000, epsilon:float=0.008):
 # %% ../nbs/03_ddpm.ipynb #bd600b75
 class MNISTDiffusion(nn.Module):
     "The MNIST Diffusion DDPM: cosine-schedule buffers and the noise-prediction UNet in `.model`."
-    def __init__(self, image_size=28, in_channels=1, time_embedding_dim=256, timesteps=1000, base_dim=64, dim_mults=(2, 4)):
+    def __init__(self, image_size=28, in_channels=1, time_embedding_dim=256, timesteps=1000, base_dim=64,
+                 dim_mults=(2, 4)):
         super().__init__()
         self.timesteps, self.in_channels, self.image_size = timesteps, in_channels, image_size
         betas = cosine_betas(timesteps)
@@ -46,20 +47,23 @@ class MNISTDiffusion(nn.Module):
     def config(self):
         "Constructor arguments, as stored beside ddkit checkpoints."
         c = self.model.config
-        return dict(image_size=self.image_size, in_channels=c["in_channels"], time_embedding_dim=c["time_embedding_dim"],
+        return dict(image_size=self.image_size, in_channels=c["in_channels"],
+                    time_embedding_dim=c["time_embedding_dim"],
                     timesteps=c["timesteps"], base_dim=c["base_dim"], dim_mults=c["dim_mults"])
 
     def _gather(self, buf, t): return buf.gather(-1, t).reshape(t.shape[0], 1, 1, 1)
 
     def q_sample(self, x0, t, noise):
         "Forward diffusion: x_t = sqrt(abar_t) x0 + sqrt(1-abar_t) noise."
-        return self._gather(self.sqrt_alphas_cumprod, t) * x0 + self._gather(self.sqrt_one_minus_alphas_cumprod, t) * noise
+        return self._gather(self.sqrt_alphas_cumprod, t) * x0 + self._gather(self.sqrt_one_minus_alphas_cumprod,
+                                                                             t) * noise
 
     @torch.no_grad()
     def reverse_step_clipped(self, x_t, t, noise, eps=None):
         "One clipped ancestral step exactly as the original (batch-level `t.min()>0` test included)."
         pred = self.model(x_t, t) if eps is None else eps
-        alpha_t, abar_t, beta_t = self._gather(self.alphas, t), self._gather(self.alphas_cumprod, t), self._gather(self.betas, t)
+        alpha_t, abar_t, beta_t = self._gather(self.alphas, t), self._gather(self.alphas_cumprod,
+                                                                             t), self._gather(self.betas, t)
         x0 = (torch.sqrt(1.0 / abar_t) * x_t - torch.sqrt(1.0 / abar_t - 1.0) * pred).clamp(-1.0, 1.0)
         if t.min() > 0:
             abar_prev = self._gather(self.alphas_cumprod, t - 1)
@@ -80,7 +84,8 @@ def infer_config(sd:dict, path="checkpoint"):
     base, in_ch = w.shape[0], w.shape[1]
     n_blocks = len({k.split(".")[2] for k in sd if k.startswith("model.encoder_blocks.")})
     mults = [2 * need(f"model.encoder_blocks.{i}.conv1.branch1.0.weight").shape[0] // base for i in range(n_blocks)]
-    return dict(image_size=28, in_channels=in_ch, time_embedding_dim=temb.shape[1], timesteps=temb.shape[0], base_dim=base, dim_mults=mults)
+    return dict(image_size=28, in_channels=in_ch, time_embedding_dim=temb.shape[1], timesteps=temb.shape[0],
+                base_dim=base, dim_mults=mults)
 
 def _read_state_dict(path, ema):
     path = Path(path)
@@ -152,7 +157,8 @@ def _scheduler(model, sampler, steps):
         s = DDIMScheduler(num_train_timesteps=T, trained_betas=betas, clip_sample=True, clip_sample_range=1.0,
                           set_alpha_to_one=True, prediction_type="epsilon", timestep_spacing="trailing")
     elif sampler == "dpm":
-        s = DPMSolverMultistepScheduler(num_train_timesteps=T, trained_betas=betas, algorithm_type="dpmsolver++", solver_order=2,
+        s = DPMSolverMultistepScheduler(num_train_timesteps=T, trained_betas=betas, algorithm_type="dpmsolver++",
+                                        solver_order=2,
                                         prediction_type="epsilon", thresholding=True, sample_max_value=1.0,
                                         timestep_spacing="trailing", lower_order_final=True)
     else: raise DDKitError(f"unknown sampler {sampler!r}: use one of 'ancestral', 'ddim', 'dpm'")
@@ -217,7 +223,8 @@ def sample(model:MNISTDiffusion, # the teacher
     bar = tqdm(total=n, desc=f"{sampler} sampling", unit="img", disable=not progress)
     for b in range(0, n, batch_size):
         seeds = range(seed + b, seed + min(n, b + batch_size))
-        out.append(sample_from_noise(model, noise_from_seeds(seeds), sampler, steps, torch.Generator().manual_seed(seed * 7919 + b), eps_model=net).cpu())
+        out.append(sample_from_noise(model, noise_from_seeds(seeds), sampler, steps,
+                                     torch.Generator().manual_seed(seed * 7919 + b), eps_model=net).cpu())
         bar.update(len(seeds))
     bar.close()
     return torch.cat(out)
@@ -246,9 +253,12 @@ def sample_main(argv=None):
     from torchvision.utils import save_image
     p = ArgParser(prog="ddkit-sample", description="Sample a MNIST Diffusion teacher to a PNG grid.")
     p.add_argument("--ckpt", type=str, default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--n_samples", type=positive_arg(hi=10**6), default=64); p.add_argument("--sampler", choices=SAMPLERS, default="ddim")
-    p.add_argument("--steps", type=positive_arg(hi=1000), default=None); p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
-    p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=50); p.add_argument("--output", type=str, default="samples.png")
+    p.add_argument("--n_samples", type=positive_arg(hi=10**6), default=64)
+    p.add_argument("--sampler", choices=SAMPLERS, default="ddim")
+    p.add_argument("--steps", type=positive_arg(hi=1000), default=None)
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=50)
+    p.add_argument("--output", type=str, default="samples.png")
     p.add_argument("--device", type=str, default=None)
     a = p.parse_args(argv)
     limit_threads()

@@ -69,11 +69,13 @@ Timings: grids {m['grids_s']:.0f} s, evaluation {m['eval_s']:.0f} s, attribution
 pipeline check {c['pairs_s'] + c['train_s']:.0f} s, total {m['total_s']:.0f} s.
 """
 
-def pipeline_check(teacher, out, n_pairs:int=1000, steps:int=20, epochs:int=4, batch_size:int=64, lr:float=1e-3, seed:int=0,
+def pipeline_check(teacher, out, n_pairs:int=1000, steps:int=20, epochs:int=4, batch_size:int=64, lr:float=1e-3,
+                   seed:int=0,
                    ckpt=None, progress:bool=True) -> tuple:
     "(figures, student): pairs, a short training of a fresh decoder and its agreement with the teacher on held-out pairs."
     t0 = time.time()
-    generate_pairs(teacher, out/"pairs", n_pairs, 50, "ddim", steps, seed, teacher_name=str(ckpt or "bundled"), progress=progress)
+    generate_pairs(teacher, out/"pairs", n_pairs, 50, "ddim", steps, seed, teacher_name=str(ckpt or "bundled"),
+                   progress=progress)
     pairs_s, t0 = time.time() - t0, time.time()
     args = direct_parser().parse_args((["--ddpm_ckpt", str(ckpt)] if ckpt else []) + [
         "--data_path", str(out/"pairs"), "--output_dir", str(out/"student"), "--epochs", str(epochs), "--batch_size", str(batch_size),
@@ -119,10 +121,12 @@ def run_demo(output_dir="demo_outputs", # everything goes here
     s, idx = cosine_attribution(query_features("reencoded", student.encoder, images=x_s[:8]), bank, k=8)
     plt.close(plot_gallery(x_s[:8], s, idx, labels, path=out/"attribution.png"))
     m_ = min(len(bank), 2000)
-    pca = fit_pca(bank[:m_], 20, seed); coords = pca.transform(bank[:m_].flatten(1).numpy()); cl = cluster(coords, k, seed)
+    pca = fit_pca(bank[:m_], 20, seed); coords = pca.transform(bank[:m_].flatten(1).numpy())
+    cl = cluster(coords, k, seed)
     plt.close(plot_pca(coords, labels[:m_].numpy(), cl, title="student encoder space", path=out/"feature_space.png"))
     space_s = time.time() - t0
-    stats = lambda st, x: dict(confident_share=st["confident_share"], mean_confidence=st["mean_confidence"], class_share=st["class_share"],
+    stats = lambda st, x: dict(confident_share=st["confident_share"], mean_confidence=st["mean_confidence"],
+                               class_share=st["class_share"],
                                classifier_fid=classifier_fid(x, real, clf))
     m = dict(teacher_name=str(ckpt or "bundled"), teacher_sha256=teacher_checksum(teacher),
              student_name="the pipeline check's student (no bundled student for this teacher)" if ckpt else "the bundled student (ddkit/assets/student.safetensors)",
@@ -144,8 +148,10 @@ def main(argv=None):
     p.add_argument("--n_pairs", type=positive_arg(hi=10**7), default=1000, help="pairs of the pipeline check")
     p.add_argument("--steps", type=positive_arg(hi=1000), default=20, help="DDIM steps of the pipeline check's pairs")
     p.add_argument("--epochs", type=positive_arg(hi=10**4), default=4, help="epochs of the pipeline check's training")
-    p.add_argument("--n_eval", type=positive_arg(hi=10**6), default=200, help="fresh noises scored against the teacher's DDIM-50")
-    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0); p.add_argument("--ckpt", default=None, help="another teacher (default: bundled)")
+    p.add_argument("--n_eval", type=positive_arg(hi=10**6), default=200,
+                   help="fresh noises scored against the teacher's DDIM-50")
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--ckpt", default=None, help="another teacher (default: bundled)")
     a = p.parse_args(argv)
     limit_threads()
     run_demo(a.output_dir, a.n_pairs, a.steps, a.epochs, a.n_eval, seed=a.seed, ckpt=a.ckpt)

@@ -171,7 +171,8 @@ def read_student(p, weights:str="ema"):
         if md.get("kind") != "ddkit-direct-decoder": raise DDKitError(f"{p}: not an exported direct decoder: pass a file written by ddkit-export-student")
         enc = {k[len("encoder."):]: v for k, v in sd.items() if k.startswith("encoder.")}
         sd = {k: v for k, v in sd.items() if not k.startswith("encoder.")}
-        return sd, dict(teacher_sha256=md.get("teacher_sha256"), encoder_t=resolve_encoder_t(md.get("encoder_t", "None"), 10**9),
+        return sd, dict(teacher_sha256=md.get("teacher_sha256"),
+                        encoder_t=resolve_encoder_t(md.get("encoder_t", "None"), 10**9),
                         encoder=enc or None, wall_s=float(md.get("wall_s", "nan")), args=json.loads(md.get("args", "{}")))
     if p.stat().st_size == 0: raise DDKitError(f"{p}: is empty (0 bytes): pass a checkpoint written by ddkit-train-direct")
     try: ck = torch.load(p, map_location="cpu", weights_only=True)
@@ -179,10 +180,12 @@ def read_student(p, weights:str="ema"):
     if not isinstance(ck, dict) or "decoder_ema" not in ck:
         raise DDKitError(f"{p}: not a direct-decoder checkpoint (no 'decoder_ema'): pass a file written by ddkit-train-direct")
     if weights not in ("ema", "raw"): raise DDKitError(f"--weights {weights}: unknown: pass 'ema' (the averaged decoder) or 'raw' (the last optimiser step's)")
-    unwrap = lambda sd: {k[len("module."):]: v for k, v in sd.items() if k.startswith("module.")}  # AveragedModel's keys
+    # AveragedModel's keys
+    unwrap = lambda sd: {k[len("module."):]: v for k, v in sd.items() if k.startswith("module.")}
     sd = unwrap(ck["decoder_ema"]) if weights == "ema" else ck["decoder"]
     enc = (unwrap(ck["encoder_ema"]) if weights == "ema" else ck["encoder"]) if "encoder" in ck else None
-    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"), weights=weights, encoder=enc,
+    return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"), weights=weights,
+                    encoder=enc,
                     epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")), wall_s=ck.get("wall_s", float("nan")),
                     val_loss_raw=ck.get("val_loss_raw", float("nan")), args=ck.get("args", {}))
 

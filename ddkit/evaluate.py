@@ -34,8 +34,10 @@ def teacher_reference(teacher, seed:int=STUDENT_SEED, n:int=1000, sampler:str="d
     p = Path(cache_dir or data_root()/"refs")/f"ref_{teacher_checksum(teacher)[:12]}_{sampler}{steps}_{seed}_{n}.safetensors"
     if p.exists(): return load_file(str(p))["images"]
     net = fast_unet(teacher)
-    imgs = torch.cat([sample_from_noise(teacher, noise_from_seeds(range(seed + i, seed + min(n, i + batch_size))), sampler, steps, eps_model=net)
-                      for i in tqdm(range(0, n, batch_size), desc=f"teacher {sampler}-{steps} reference", disable=not progress)])
+    imgs = torch.cat([sample_from_noise(teacher, noise_from_seeds(range(seed + i, seed + min(n, i + batch_size))),
+                                        sampler, steps, eps_model=net)
+                      for i in tqdm(range(0, n, batch_size), desc=f"teacher {sampler}-{steps} reference",
+                                    disable=not progress)])
     p.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(p, lambda tmp: save_file({"images": imgs.contiguous()}, tmp))
     return imgs
@@ -44,7 +46,8 @@ def teacher_reference(teacher, seed:int=STUDENT_SEED, n:int=1000, sampler:str="d
 def _quality(imgs, real, clf) -> dict:
     "FID, confident share, class shares, precision and recall of samples against real classifier features."
     st, f = sample_stats(imgs, clf), classifier_features(imgs, clf)
-    return dict(classifier_fid=classifier_fid(f, real, clf), confident_share=st["confident_share"], class_share=st["class_share"],
+    return dict(classifier_fid=classifier_fid(f, real, clf), confident_share=st["confident_share"],
+                class_share=st["class_share"],
                 **precision_recall(real[:len(imgs)], f), labels=st["labels"])
 
 @torch.no_grad()
@@ -73,9 +76,11 @@ def student_report(student, teacher,
         xt = mnist_tensors(train=True)[0][targets][:, None].float() / 255
         zt = invert_noise(student, xt, seed=seed + 30_000_000); inv_mse = ((student(zt) - xt) ** 2).mean().item()
         pts = point_features(student, zt)
-    sweeps = {h: control_sweep(student, bank, labels, targets, h.split("_")[0], strengths, n=n_sweep, seed=seed + 20_000_000, clf=clf,
+    sweeps = {h: control_sweep(student, bank, labels, targets, h.split("_")[0], strengths, n=n_sweep,
+                               seed=seed + 20_000_000, clf=clf,
                                real=real, points=pts if h.endswith("_inverted") else None) for h in hooks}
-    ratios = dict(fid_ratio=qs["classifier_fid"] / max(qt["classifier_fid"], 1e-9), precision_ratio=qs["precision"] / max(qt["precision"], 1e-9),
+    ratios = dict(fid_ratio=qs["classifier_fid"] / max(qt["classifier_fid"], 1e-9),
+                  precision_ratio=qs["precision"] / max(qt["precision"], 1e-9),
                   recall_ratio=qs["recall"] / max(qt["recall"], 1e-9))
     return dict(n=n, **qs, **ratios, teacher_ref=dict(sampler=ref_sampler, steps=ref_steps, **qt),
                 mse_vs_teacher=mse, psnr_vs_teacher=10 * float(np.log10(1 / max(mse, 1e-12))), label_agreement=agree,
@@ -87,18 +92,28 @@ def eval_student_main(argv=None):
     "Console script `ddkit-eval-student`: a student's quality, fidelity to its teacher and hook sweeps, as JSON and PNGs."
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    p = ArgParser(prog="ddkit-eval-student", description="Score a one-step student against its teacher and the evaluation classifier.")
-    p.add_argument("--decoder_ckpt", required=True, help="best_model.pt of ddkit-train-direct, or a student exported by ddkit-export")
+    p = ArgParser(prog="ddkit-eval-student",
+                  description="Score a one-step student against its teacher and the evaluation classifier.")
+    p.add_argument("--decoder_ckpt", required=True,
+                   help="best_model.pt of ddkit-train-direct, or a student exported by ddkit-export")
     p.add_argument("--ddpm_ckpt", default=None, help="its teacher (default: the bundled teacher)")
-    p.add_argument("--n", type=positive_arg(hi=10**6), default=1000, help="noises scored: the student's sample and the teacher's of each")
+    p.add_argument("--n", type=positive_arg(hi=10**6), default=1000,
+                   help="noises scored: the student's sample and the teacher's of each")
     p.add_argument("--ref_sampler", default="ddim", help="the teacher's sampler for the same noise (the reference)")
-    p.add_argument("--ref_steps", type=positive_arg(hi=1000), default=50, help="its steps (DDIM-50: the teacher's figures in the model card)")
-    p.add_argument("--ref_cache", default=None, help="folder caching the teacher's reference samples (default: $DDKIT_DATA/refs)")
-    p.add_argument("--no_sweeps", action="store_true", help="skip the hook sweeps (a comparison row needs only the figures)")
-    p.add_argument("--n_sweep", type=positive_arg(hi=10**6), default=200, help="samples per strength of each hook sweep")
-    p.add_argument("--bank_n", type=positive_arg(hi=60000), default=10_000, help="training images in the feature bank of the sweeps")
-    p.add_argument("--strengths", type=number_arg(float, 0, 10, lo_open=False), nargs="+", default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0], help="hook strengths of the sweeps")
-    p.add_argument("--output", default="student_quality.json", help="JSON report; a grid (.png) and the sweep plots go beside it")
+    p.add_argument("--ref_steps", type=positive_arg(hi=1000), default=50,
+                   help="its steps (DDIM-50: the teacher's figures in the model card)")
+    p.add_argument("--ref_cache", default=None,
+                   help="folder caching the teacher's reference samples (default: $DDKIT_DATA/refs)")
+    p.add_argument("--no_sweeps", action="store_true",
+                   help="skip the hook sweeps (a comparison row needs only the figures)")
+    p.add_argument("--n_sweep", type=positive_arg(hi=10**6), default=200,
+                   help="samples per strength of each hook sweep")
+    p.add_argument("--bank_n", type=positive_arg(hi=60000), default=10_000,
+                   help="training images in the feature bank of the sweeps")
+    p.add_argument("--strengths", type=number_arg(float, 0, 10, lo_open=False), nargs="+",
+                   default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0], help="hook strengths of the sweeps")
+    p.add_argument("--output", default="student_quality.json",
+                   help="JSON report; a grid (.png) and the sweep plots go beside it")
     a = p.parse_args(argv)
     limit_threads()
     teacher = load_ddpm(a.ddpm_ckpt) if a.ddpm_ckpt else bundled_teacher()
@@ -108,14 +123,17 @@ def eval_student_main(argv=None):
     t0 = time.time()
     real = classifier_features(mnist_tensors(train=False)[0][:, None].float() / 255, clf)  # once, for every FID below
     out = Path(a.output)
-    r = student_report(student, teacher, real, clf, n=a.n, n_sweep=a.n_sweep, ref_sampler=a.ref_sampler, ref_steps=a.ref_steps, ref_cache=a.ref_cache, bank_n=a.bank_n,
+    r = student_report(student, teacher, real, clf, n=a.n, n_sweep=a.n_sweep, ref_sampler=a.ref_sampler,
+                       ref_steps=a.ref_steps, ref_cache=a.ref_cache, bank_n=a.bank_n,
                        strengths=tuple(a.strengths), grid=out.with_suffix(".png"),
                        hooks=() if a.no_sweeps else CONTROL_HOOKS)
-    r.update(student=str(a.decoder_ckpt), teacher=str(a.ddpm_ckpt or "bundled"), teacher_sha256=teacher_checksum(teacher),
+    r.update(student=str(a.decoder_ckpt), teacher=str(a.ddpm_ckpt or "bundled"),
+             teacher_sha256=teacher_checksum(teacher),
              wall_s=round(time.time() - t0, 1), train_wall_s=md.get("wall_s"), train_args=md.get("args", {}))
     for h, rows in r["sweeps"].items(): plt.close(plot_sweep(rows, out.with_name(f"{out.stem}_{h}.png")))
     write_json(out, r)
-    print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets", "teacher_ref")}, indent=1))
+    print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets", "teacher_ref")},
+                     indent=1))
 
 # %% ../nbs/17_evaluate.ipynb #7a94262c
 _REPORT_KEYS = {"student", "seed", "n", "classifier_fid", "teacher_ref"}
@@ -149,24 +167,31 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
             grid.append(s(z)); secs = median_seconds(lambda: s(zs), reps)
         rows.append(dict(label=lab, report=r, images_per_s=speed_batch / secs))
     fig, ax = plt.subplots(figsize=(n_grid * 0.55 + 2.4, 0.62 * len(grid) + 0.3))
-    ax.imshow(make_grid(torch.cat(grid), nrow=n_grid, padding=1, pad_value=1).permute(1, 2, 0).numpy(), interpolation="nearest")
-    ax.set_yticks([14.5 + 29 * i for i in range(len(grid))], [f"teacher {ref['sampler'].upper()}-{ref['steps']}"] + list(labels))
+    ax.imshow(make_grid(torch.cat(grid), nrow=n_grid, padding=1, pad_value=1).permute(1, 2, 0).numpy(),
+              interpolation="nearest")
+    ax.set_yticks([14.5 + 29 * i for i in range(len(grid))],
+                  [f"teacher {ref['sampler'].upper()}-{ref['steps']}"] + list(labels))
     ax.set_xticks([]); fig.tight_layout()
     return rows, fig
 
 @cli_errors
 def compare_students_main(argv=None):
     "Console script `ddkit-compare-students`."
-    p = ArgParser(prog="ddkit-compare-students", description="Several ddkit-eval-student reports in one table and one grid.")
+    p = ArgParser(prog="ddkit-compare-students",
+                  description="Several ddkit-eval-student reports in one table and one grid.")
     p.add_argument("reports", nargs="+", help="student_quality.json files written by ddkit-eval-student")
     p.add_argument("--labels", nargs="+", default=None, help="one row label per report")
-    p.add_argument("--png", default="benchmarks/students.png"); p.add_argument("--json", default="benchmarks/students.json")
-    p.add_argument("--markdown", default=None, help="write the table into this file (e.g. BENCHMARKS.md) between its marker comments")
+    p.add_argument("--png", default="benchmarks/students.png")
+    p.add_argument("--json", default="benchmarks/students.json")
+    p.add_argument("--markdown", default=None,
+                   help="write the table into this file (e.g. BENCHMARKS.md) between its marker comments")
     a = p.parse_args(argv)
     limit_threads()
     rows, fig = compare_students(a.reports, a.labels)
     save_figure(fig, a.png, dpi=110)
-    write_json(a.json, [dict(label=r["label"], images_per_s=r["images_per_s"], report=str(pth)) for r, pth in zip(rows, a.reports)])
+    write_json(a.json,
+               [dict(label=r["label"], images_per_s=r["images_per_s"], report=str(pth)) for r,
+                pth in zip(rows, a.reports)])
     md = students_markdown(rows, os.path.relpath(a.png, Path(a.markdown).parent) if a.markdown else a.png)
     if a.markdown: write_between_markers(a.markdown, md, STUDENTS_BEGIN, STUDENTS_END)
     print(md)

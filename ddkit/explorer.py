@@ -28,7 +28,8 @@ def png_grid(images, nrow:int=8, scale:int=3) -> bytes:
     buf = io.BytesIO(); im.save(buf, format="PNG"); return buf.getvalue()
 
 def _slider(desc, v, lo, hi, step):
-    return W.FloatSlider(value=v, min=lo, max=hi, step=step, description=desc, continuous_update=False, readout_format=".2f")
+    return W.FloatSlider(value=v, min=lo, max=hi, step=step, description=desc, continuous_update=False,
+                         readout_format=".2f")
 
 # %% ../nbs/15_explorers.ipynb #c4b2500b
 class HookExplorer:
@@ -40,18 +41,22 @@ class HookExplorer:
                  seed:int=0):
         self.model, self.pca = model.eval(), pca
         with torch.no_grad(): C = model.encoder(torch.zeros(1, 1, 28, 28))[0].shape[1]
-        self.hook = W.Dropdown(options=self.HOOKS if pca is not None else self.HOOKS[:-1], value="none", description="hook")
+        self.hook = W.Dropdown(options=self.HOOKS if pca is not None else self.HOOKS[:-1], value="none",
+                               description="hook")
         self.scale = _slider("scale", 1.0, 0.0, 3.0, 0.05)
         self.bias = _slider("bias", 0.0, -2.0, 2.0, 0.05)
-        self.channels = W.IntRangeSlider(value=(0, C // 2), min=0, max=C, description="channels", continuous_update=False)
-        self.pc = W.IntSlider(value=0, min=0, max=(pca.n_components_ - 1) if pca is not None else 0, description="PC", continuous_update=False)
+        self.channels = W.IntRangeSlider(value=(0, C // 2), min=0, max=C, description="channels",
+                                         continuous_update=False)
+        self.pc = W.IntSlider(value=0, min=0, max=(pca.n_components_ - 1) if pca is not None else 0, description="PC",
+                              continuous_update=False)
         self.alpha = _slider("alpha (sd)", 0.0, -4.0, 4.0, 0.25)
         self.seed = W.IntText(value=seed, description="first seed")
         self.n = n
         self.image = W.Image(format="png")
         self.status = W.HTML()
         for w in (self.hook, self.scale, self.bias, self.channels, self.pc, self.alpha, self.seed): w.observe(self._changed, names="value")
-        self.widget = W.HBox([W.VBox([self.hook, self.scale, self.bias, self.channels, self.pc, self.alpha, self.seed, self.status]), self.image])
+        self.widget = W.HBox([W.VBox([self.hook, self.scale, self.bias, self.channels, self.pc, self.alpha, self.seed,
+                                      self.status]), self.image])
         self.render()
 
     def current_hook(self):
@@ -91,7 +96,8 @@ def hook_explorer(model=None, # a `DirectDiffusion` (default: the bundled studen
     "A `HookExplorer` in one call (default: the bundled student)."
     from ddkit.feature_space import fit_pca
     if model is None: model = bundled_models()[1]
-    if isinstance(pca, str): pca = fit_pca(encode_images(model.encoder, mnist_tensors(train=True)[0][:pca_n], progress=False), 20)
+    if isinstance(pca, str): pca = fit_pca(encode_images(model.encoder, mnist_tensors(train=True)[0][:pca_n],
+                                                         progress=False), 20)
     return HookExplorer(model, n=n, pca=pca, seed=seed)
 
 # %% ../nbs/15_explorers.ipynb #dd1c98a1
@@ -106,7 +112,8 @@ class AttributionExplorer:
         self.index = W.IntSlider(value=0, min=0, max=len(samples) - 1, description="sample", continuous_update=False)
         self.space = W.ToggleButtons(options=list(queries), description="space")
         self.image, self.table = W.Image(format="png"), W.HTML()
-        self.index.observe(lambda c: self.render(), names="value"); self.space.observe(lambda c: self.render(), names="value")
+        self.index.observe(lambda c: self.render(), names="value")
+        self.space.observe(lambda c: self.render(), names="value")
         self.widget = W.VBox([W.HBox([self.index, self.space]), self.image, self.table])
         self.render()
 
@@ -141,7 +148,8 @@ class FeatureSpaceExplorer:
         fig, ax = plt.subplots(figsize=(4, 3.5))
         sc = ax.scatter(self.coords[:, 0], self.coords[:, 1], c=self.labels, cmap="tab10", s=6)
         ax.scatter(self.coords[i, 0], self.coords[i, 1], s=120, facecolors="none", edgecolors="k", linewidths=2)
-        ax.set_xlabel("PC1"); ax.set_ylabel("PC2"); ax.set_title(f"point {i}, label {self.labels[i]}"); fig.colorbar(sc, ax=ax)
+        ax.set_xlabel("PC1"); ax.set_ylabel("PC2"); ax.set_title(f"point {i}, label {self.labels[i]}")
+        fig.colorbar(sc, ax=ax)
         buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=80); plt.close(fig)
         self.plot.value = buf.getvalue()
         self.image.value = png_grid(self.images[i:i + 1], nrow=1, scale=6)

@@ -35,10 +35,12 @@ def plot_pca(coords, labels, clusters=None, title="", path=None):
     import seaborn as sns, matplotlib.pyplot as plt
     n = 1 if clusters is None else 2
     fig, axs = plt.subplots(1, n, figsize=(5 * n, 4), squeeze=False)
-    sns.scatterplot(x=coords[:, 0], y=coords[:, 1], hue=np.asarray(labels), palette="tab10", s=8, ax=axs[0, 0], legend="full")
+    sns.scatterplot(x=coords[:, 0], y=coords[:, 1], hue=np.asarray(labels), palette="tab10", s=8, ax=axs[0, 0],
+                    legend="full")
     axs[0, 0].set_title(f"{title} by label"); axs[0, 0].set_xlabel("PC1"); axs[0, 0].set_ylabel("PC2")
     if clusters is not None:
-        sns.scatterplot(x=coords[:, 0], y=coords[:, 1], hue=np.asarray(clusters), palette="tab10", s=8, ax=axs[0, 1], legend="full")
+        sns.scatterplot(x=coords[:, 0], y=coords[:, 1], hue=np.asarray(clusters), palette="tab10", s=8, ax=axs[0, 1],
+                        legend="full")
         axs[0, 1].set_title(f"{title} by k-means cluster"); axs[0, 1].set_xlabel("PC1")
     fig.tight_layout()
     if path: save_figure(fig, path)

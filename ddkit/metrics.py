@@ -97,8 +97,10 @@ def load_classifier(path=None):
 def train_classifier_main(argv=None):
     "Console script `ddkit-train-classifier`."
     p = ArgParser(prog="ddkit-train-classifier", description="Train the evaluation classifier on MNIST.")
-    p.add_argument("--epochs", type=positive_arg(hi=10**4), default=3); p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=128)
-    p.add_argument("--lr", type=positive_arg(float, hi=10), default=3e-3); p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--epochs", type=positive_arg(hi=10**4), default=3)
+    p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=128)
+    p.add_argument("--lr", type=positive_arg(float, hi=10), default=3e-3)
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
     p.add_argument("--output", type=str, default="classifier.safetensors")
     a = p.parse_args(argv)
     limit_threads()
@@ -106,7 +108,8 @@ def train_classifier_main(argv=None):
     clf, acc = train_classifier(a.epochs, a.batch_size, a.lr, a.seed)
     out = Path(a.output)
     save_classifier(clf, out, test_accuracy=f"{acc:.4f}", epochs=a.epochs, seed=a.seed)
-    card = dict(test_accuracy=acc, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, seed=a.seed, wall_s=round(time.time() - t0, 1),
+    card = dict(test_accuracy=acc, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
+                wall_s=round(time.time() - t0, 1),
                 command="ddkit-train-classifier " + " ".join(argv if argv is not None else sys.argv[1:]),
                 sha256=state_dict_sha256(clf.state_dict()), torch=torch.__version__)
     write_json(out.with_suffix(".json"), card)
@@ -140,7 +143,8 @@ def frechet_distance(f1, f2):
     "Fréchet distance between Gaussians fitted to two feature sets [N,D]."
     mu1, mu2 = f1.mean(0), f2.mean(0)
     s1, s2 = np.cov(f1, rowvar=False), np.cov(f2, rowvar=False)
-    with warnings.catch_warnings():  # a near-singular product (few samples) only costs accuracy here, as the old disp=False said
+    # a near-singular product (few samples) only costs accuracy here, as the old disp=False said
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore", linalg.LinAlgWarning)
         covmean = linalg.sqrtm(s1 @ s2)  # no disp=: scipy 1.18 removed it (and the (sqrtm, error) pair it returned)
     if np.iscomplexobj(covmean): covmean = covmean.real
@@ -173,7 +177,8 @@ def precision_recall(real, # features [N,D] of real images (e.g. `classifier_fea
     r, f = torch.as_tensor(np.asarray(real), dtype=torch.float64), torch.as_tensor(np.asarray(fake), dtype=torch.float64)
     rr, rf = _knn_radii(r, k), _knn_radii(f, k)
     d = torch.cdist(f, r)  # [M,N]
-    return dict(precision=(d <= rr[None]).any(1).double().mean().item(), recall=(d.T <= rf[None]).any(1).double().mean().item())
+    return dict(precision=(d <= rr[None]).any(1).double().mean().item(),
+                recall=(d.T <= rf[None]).any(1).double().mean().item())
 
 # %% ../nbs/04_metrics.ipynb #0a3057b4
 def evaluate_teacher(model, # a loaded teacher
@@ -203,10 +208,13 @@ def eval_teacher_main(argv=None):
     from torchvision.utils import save_image
     p = ArgParser(prog="ddkit-eval-teacher", description="Score a teacher's samples with the evaluation classifier.")
     p.add_argument("--ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--n", type=positive_arg(hi=10**6), default=1000); p.add_argument("--sampler", default="ddim", choices=["ancestral", "ddim", "dpm"])
-    p.add_argument("--steps", type=positive_arg(hi=1000), default=50); p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--n", type=positive_arg(hi=10**6), default=1000)
+    p.add_argument("--sampler", default="ddim", choices=["ancestral", "ddim", "dpm"])
+    p.add_argument("--steps", type=positive_arg(hi=1000), default=50)
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
     p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=50); p.add_argument("--device", default=None)
-    p.add_argument("--output", default="teacher_quality.json", help="JSON report; a grid of the first 64 goes beside it (.png)")
+    p.add_argument("--output", default="teacher_quality.json",
+                   help="JSON report; a grid of the first 64 goes beside it (.png)")
     p.add_argument("--raw", action="store_true", help="score a steps_XXXXXXXX.pt's raw weights instead of its EMA")
     a = p.parse_args(argv)
     if a.raw and not (a.ckpt and Path(a.ckpt).suffix == ".pt"):
@@ -214,7 +222,8 @@ def eval_teacher_main(argv=None):
     limit_threads()
     model = load_ddpm(a.ckpt, ema=not a.raw, device=a.device) if a.ckpt else bundled_teacher(a.device)
     r, x = evaluate_teacher(model, a.n, a.sampler, a.steps, a.seed, batch_size=a.batch_size)
-    r.update(teacher=str(a.ckpt or "bundled"), weights="raw" if a.raw else "ema", teacher_sha256=teacher_checksum(model))
+    r.update(teacher=str(a.ckpt or "bundled"), weights="raw" if a.raw else "ema",
+             teacher_sha256=teacher_checksum(model))
     out = Path(a.output)
     atomic_write(out.with_suffix(".png"), lambda tmp: save_image(x[:64], tmp, nrow=8, format="png"))
     write_json(out, r)
@@ -233,7 +242,8 @@ def class_trajectory(model, # a loaded teacher
     for b in tqdm(range(0, len(seeds), batch_size), disable=not progress, desc="class trajectory"):
         ts, ps = [], []  # every batch runs the same timesteps
         def on_step(t, x0): ts.append(t); ps.append(predict_proba(clf, to_unit_range(x0.float().cpu())))
-        sample_from_noise(model, noise_from_seeds(seeds[b:b + batch_size]), "ddim", steps, eps_model=net, on_step=on_step)
+        sample_from_noise(model, noise_from_seeds(seeds[b:b + batch_size]), "ddim", steps, eps_model=net,
+                          on_step=on_step)
         out.append(torch.stack(ps))
     return torch.tensor(ts), torch.cat(out, 1)
 

@@ -11,7 +11,8 @@ import torch.distributed as dist
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_write, write_json, read_json, file_sha256, limit_threads, default_device,
+from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_write, write_json, read_json, file_sha256,
+                        limit_threads, default_device,
                         folder_lock, positive_arg)
 from .ddpm import load_ddpm, bundled_teacher, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet, SAMPLERS, DEFAULT_STEPS
 
@@ -110,7 +111,10 @@ def _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, d
     if rank == 0:
         missing = [k for k in range(n_shards) if not (out/shard_name(k)).exists()]
         if missing: raise DDKitError(f"{out}: {len(missing)} shards missing after the run (e.g. {shard_name(missing[0])}): rerun the same command to finish")
-        write_json(out/"manifest.json", {**old, "count": n_samples, "shards": [dict(file=shard_name(k), sha256=file_sha256(out/shard_name(k))) for k in range(n_shards)]})
+        write_json(out/"manifest.json",
+                   {**old, "count": n_samples,
+                    "shards": [dict(file=shard_name(k),
+                                    sha256=file_sha256(out/shard_name(k))) for k in range(n_shards)]})
     return out
 
 # %% ../nbs/07_pairs.ipynb #cb9bc06c
@@ -164,10 +168,13 @@ def generate_main(argv=None):
     "Console script `ddkit-generate-data`."
     p = ArgParser(prog="ddkit-generate-data", description="Pre-generate (noise, teacher image) pairs.")
     p.add_argument("--ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--n_samples", type=positive_arg(), default=60000); p.add_argument("--batch_size", type=positive_arg(), default=100)
+    p.add_argument("--n_samples", type=positive_arg(), default=60000)
+    p.add_argument("--batch_size", type=positive_arg(), default=100)
     p.add_argument("--output_dir", default="direct_decoder_data")
-    p.add_argument("--sampler", choices=SAMPLERS, default="ddim"); p.add_argument("--steps", type=positive_arg(), default=None)
-    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0); p.add_argument("--dtype", choices=list(DTYPES), default="float32")
+    p.add_argument("--sampler", choices=SAMPLERS, default="ddim")
+    p.add_argument("--steps", type=positive_arg(), default=None)
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--dtype", choices=list(DTYPES), default="float32")
     p.add_argument("--device", default=None)
     a = p.parse_args(argv)
     limit_threads()
@@ -175,7 +182,8 @@ def generate_main(argv=None):
     dev = default_device(a.device)
     if dev.type == "cuda" and world > 1: dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
     teacher = (load_ddpm(a.ckpt) if a.ckpt else bundled_teacher()).to(dev)
-    try: generate_pairs(teacher, a.output_dir, a.n_samples, a.batch_size, a.sampler, a.steps, a.seed, a.dtype, teacher_name=str(a.ckpt or "bundled"))
+    try: generate_pairs(teacher, a.output_dir, a.n_samples, a.batch_size, a.sampler, a.steps, a.seed, a.dtype,
+                        teacher_name=str(a.ckpt or "bundled"))
     finally:
         if dist.is_initialized(): dist.destroy_process_group()
     if rank == 0: print(f"wrote {a.n_samples} pairs to {a.output_dir}")

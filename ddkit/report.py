@@ -76,7 +76,8 @@ def _hook_order(h): return CONTROL_HOOKS.index(h) if h in CONTROL_HOOKS else len
 # %% ../nbs/16_report.ipynb #314e5938
 def student_markdown(r):
     s = r["student"]
-    sweeps = "".join(sweep_markdown(h, rows, s, r.get("plots", {}).get(h, "")) for h, rows in sorted(s["sweeps"].items(), key=lambda kv: _hook_order(kv[0])))
+    sweeps = "".join(sweep_markdown(h, rows, s, r.get("plots", {}).get(h, "")) for h,
+                     rows in sorted(s["sweeps"].items(), key=lambda kv: _hook_order(kv[0])))
     return f"""
 ## The one-step student (`{r['student_checkpoint']}`)
 

@@ -35,7 +35,8 @@ def train_parser():
     p.add_argument("--lr", type=positive_arg(float, hi=10), default=0.001)
     p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=128)
     p.add_argument("--epochs", type=positive_arg(hi=10**5), default=100)
-    p.add_argument("--ckpt", type=str, default=None, help="initialise the weights from this checkpoint, with a fresh optimizer and EMA: a steps_*.pt gives its raw weights (`model`, as the original script), a .safetensors its EMA weights (ddkit-export-teacher exports a .pt's)")
+    p.add_argument("--ckpt", type=str, default=None,
+                   help="initialise the weights from this checkpoint, with a fresh optimizer and EMA: a steps_*.pt gives its raw weights (`model`, as the original script), a .safetensors its EMA weights (ddkit-export-teacher exports a .pt's)")
     p.add_argument("--n_samples", type=positive_arg(hi=10**4), default=36, help="samples in each epoch's grid")
     p.add_argument("--model_base_dim", type=positive_arg(hi=4096), default=64)
     p.add_argument("--timesteps", type=positive_arg(hi=10**5), default=1000)
@@ -48,20 +49,27 @@ def train_parser():
     p.add_argument("--output_dir", type=str, default="results")
     p.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --output_dir")
     p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
-    p.add_argument("--ckpt_every", type=positive_arg(), default=100, help="write a checkpoint every N steps (and at each epoch end)")
+    p.add_argument("--ckpt_every", type=positive_arg(), default=100,
+                   help="write a checkpoint every N steps (and at each epoch end)")
     p.add_argument("--keep", type=positive_arg(hi=10**6), default=3, help="checkpoints to keep (the newest)")
     p.add_argument("--loss_weighting", choices=["none", "min_snr", "p2"], default="none")
     p.add_argument("--snr_gamma", type=positive_arg(float, hi=1e6), default=5.0, help="min-SNR's clamp")
     p.add_argument("--p2_gamma", type=number_arg(float, 0, 100, lo_open=False), default=1.0, help="P2's exponent (k=1)")
     p.add_argument("--sampler", choices=["ancestral", "ddim", "dpm"], default="ddim", help="sampler of the epoch grids")
     p.add_argument("--sample_steps", type=positive_arg(hi=1000), default=50)
-    p.add_argument("--n_train", type=positive_arg(hi=60000), default=None, help="use only the first N training images (tests)")
+    p.add_argument("--n_train", type=positive_arg(hi=60000), default=None,
+                   help="use only the first N training images (tests)")
     p.add_argument("--device", type=str, default=None)
-    p.add_argument("--amp", choices=["none", "bf16"], default="none", help="bf16 autocast of the forward pass (GPU; weights stay float32)")
-    p.add_argument("--eval_n", type=number_arg(int, 0, 10**6, lo_open=False), default=0, help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier (quality_log.csv)")
-    p.add_argument("--accum_steps", type=positive_arg(hi=10**4), default=1, help="split each batch into this many micro-batches and add their gradients: a large batch's update in a small machine's memory")
-    p.add_argument("--input_perturbation", type=number_arg(float, 0, 10, lo_open=False), default=0.0, help="DDPM-IP's gamma: x_t is made with noise + gamma * xi while the target stays the noise (0: off)")
-    p.add_argument("--time_budget", type=positive_arg(float, hi=1e7), default=None, help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full OneCycle) if --epochs would not end within it")
+    p.add_argument("--amp", choices=["none", "bf16"], default="none",
+                   help="bf16 autocast of the forward pass (GPU; weights stay float32)")
+    p.add_argument("--eval_n", type=number_arg(int, 0, 10**6, lo_open=False), default=0,
+                   help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier (quality_log.csv)")
+    p.add_argument("--accum_steps", type=positive_arg(hi=10**4), default=1,
+                   help="split each batch into this many micro-batches and add their gradients: a large batch's update in a small machine's memory")
+    p.add_argument("--input_perturbation", type=number_arg(float, 0, 10, lo_open=False), default=0.0,
+                   help="DDPM-IP's gamma: x_t is made with noise + gamma * xi while the target stays the noise (0: off)")
+    p.add_argument("--time_budget", type=positive_arg(float, hi=1e7), default=None,
+                   help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full OneCycle) if --epochs would not end within it")
     return p
 
 def parse_train_args(argv=None):
@@ -102,7 +110,8 @@ def accumulate_grads(model:MNISTDiffusion, x0, t, noise, # the whole batch's dra
                     ):
     "Add the batch's mean-loss gradient to `model`'s grads, K micro-batches at a time; returns the batch loss (detached)."
     total = x0.new_zeros(())
-    for part in torch.arange(len(x0), device=x0.device).tensor_split(min(accum_steps, len(x0))):  # a short last batch: no empty parts
+    # a short last batch: no empty parts
+    for part in torch.arange(len(x0), device=x0.device).tensor_split(min(accum_steps, len(x0))):
         with torch.autocast(x0.device.type, torch.bfloat16, enabled=bf16):
             loss = diffusion_loss(model, x0[part], t[part], noise[part], weighting, gamma,
                                   None if input_noise is None else input_noise[part]) * (len(part) / len(x0))
@@ -121,7 +130,8 @@ def make_ema(model, args):
 
 def _step_generator(seed, step): return torch.Generator().manual_seed(seed * 1_000_003 + step)
 
-def _epoch_perm(seed, epoch, n): return torch.randperm(n, generator=torch.Generator().manual_seed(seed * 7_919 + epoch + 1))
+def _epoch_perm(seed, epoch, n): return torch.randperm(n,
+                                                       generator=torch.Generator().manual_seed(seed * 7_919 + epoch + 1))
 
 # %% ../nbs/05_train_ddpm.ipynb #03dde2a1
 def _save_grid(model_ema, args, path, device):
@@ -153,7 +163,8 @@ def _score_epoch(model_ema, args, step, epoch, path):
                confident_share=f"{r['confident_share']:.4f}", mean_confidence=f"{r['mean_confidence']:.4f}",
                fid_vs_test=f"{r['fid_vs_test']:.2f}", min_class_share=f"{min(r['class_share']):.4f}",
                max_class_share=f"{max(r['class_share']):.4f}", meets_bar=r["meets_bar"], eval_s=f"{time.time() - t0:.1f}")
-    rows = [q for q in (_read_csv(path) if path.exists() else []) if int(q["step"]) < step] + [row]  # a resumed run may redo an epoch end
+    # a resumed run may redo an epoch end
+    rows = [q for q in (_read_csv(path) if path.exists() else []) if int(q["step"]) < step] + [row]
     _write_csv(path, QUALITY_FIELDS, rows)
     _plot_quality(path, path.with_name("quality_curve.png"))
     return row
@@ -167,7 +178,8 @@ def _plot_quality(log_path, png_path):
     fig, (a, b) = plt.subplots(1, 2, figsize=(8, 3))
     a.plot(s, [float(r["confident_share"]) for r in rows], "o-"); a.axhline(0.9, ls="--", c="gray", label="bar")
     a.set_ylim(0, 1); a.set_xlabel("step"); a.set_ylabel("share p > 0.9"); a.legend()
-    b.plot(s, [float(r["fid_vs_test"]) for r in rows], "o-"); b.set_yscale("log"); b.set_xlabel("step"); b.set_ylabel("classifier-FID")
+    b.plot(s, [float(r["fid_vs_test"]) for r in rows], "o-"); b.set_yscale("log"); b.set_xlabel("step")
+    b.set_ylabel("classifier-FID")
     fig.suptitle(f"{rows[-1]['n']} {rows[-1]['sampler']}-{rows[-1]['steps']} samples per point"); fig.tight_layout()
     save_figure(fig, png_path, close=True)
 
@@ -192,13 +204,15 @@ def _plot_loss(log_path, png_path):
 def _truncate_log(log_path, step):
     "Drop log rows after `step` (they belong to steps a resumed run will redo)."
     if not log_path.exists(): return
-    _write_csv(log_path, ["step", "epoch", "loss", "lr", "wall_s"], [r for r in _read_csv(log_path) if int(r["step"]) <= step])
+    _write_csv(log_path, ["step", "epoch", "loss", "lr", "wall_s"],
+               [r for r in _read_csv(log_path) if int(r["step"]) <= step])
 
 def _one_cycle(opt, lr, total, step=0):
     "The recipe's OneCycle schedule over `total` steps, advanced to `step` (a fitted schedule picks up where the old one was)."
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=total, pct_start=0.25, anneal_strategy="cos")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "lr_scheduler.step() before optimizer.step()": replaying the schedule, not training
+        # "lr_scheduler.step() before optimizer.step()": replaying the schedule, not training
+        warnings.simplefilter("ignore")
         for _ in range(step): sched.step()
     return sched
 
@@ -240,7 +254,8 @@ def train_ddpm(args) -> Path:
         model.load_state_dict(ck["model"]); ema.load_state_dict(ck["model_ema"])
         opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"])
         step, wall, fitted = ck["step"], ck.get("wall_s", 0.0), ck.get("fitted_epochs")
-        if fitted: total = fitted * spe  # an earlier run fitted its schedule to a --time_budget (restored with the scheduler)
+        # an earlier run fitted its schedule to a --time_budget (restored with the scheduler)
+        if fitted: total = fitted * spe
         print(f"resumed from {found[-1]} at step {step}", file=sys.stderr)
     elif found and not args.resume:
         raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume to continue, or another --output_dir")
@@ -252,7 +267,8 @@ def train_ddpm(args) -> Path:
     stop_at = min(total, args.max_steps or total)
 
     def save(step):
-        ck = dict(model=model.state_dict(), model_ema=ema.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
+        ck = dict(model=model.state_dict(), model_ema=ema.state_dict(), optimizer=opt.state_dict(),
+                  scheduler=sched.state_dict(),
                   step=step, epoch=step // spe, wall_s=wall, fitted_epochs=fitted, args=vars(args))
         atomic_torch_save(ck, out/f"steps_{step:08d}.pt")
         for old in checkpoints(out)[:-args.keep]: old.unlink()
@@ -279,7 +295,8 @@ def train_ddpm(args) -> Path:
             x_noise = noise + ip * torch.randn(x0.shape, generator=g).to(device) if ip else None
             t0 = time.time()
             opt.zero_grad(set_to_none=True)
-            loss = accumulate_grads(model, x0, t, noise, getattr(args, "accum_steps", 1), args.loss_weighting, weighting_gamma(args),
+            loss = accumulate_grads(model, x0, t, noise, getattr(args, "accum_steps", 1), args.loss_weighting,
+                                    weighting_gamma(args),
                                     getattr(args, "amp", "none") == "bf16", x_noise)
             opt.step(); sched.step()
             step += 1
@@ -294,7 +311,8 @@ def train_ddpm(args) -> Path:
                 e = fit_epochs(step // spe, time.time() - t_run, (step - step0) / spe, args.time_budget, total // spe)
                 fitted = e
                 if e * spe < total:
-                    total = e * spe; stop_at = min(total, args.max_steps or total); sched = _one_cycle(opt, args.lr, total, step)
+                    total = e * spe; stop_at = min(total, args.max_steps or total)
+                    sched = _one_cycle(opt, args.lr, total, step)
                     print(f"--time_budget {args.time_budget:g}s: {e} epochs fit (of {args.epochs}); OneCycle refitted to {total} steps", file=sys.stderr)
             if step % args.ckpt_every == 0 or end_of_epoch or step == stop_at: save(step)
             if end_of_epoch: _save_grid(ema, args, out/f"samples_epoch_{epoch:03d}.png", device)
@@ -379,7 +397,8 @@ def plot_lineage(lineage, # `teacher_lineage`'s phases
 @cli_errors
 def lineage_main(argv=None):
     "Console script `ddkit-teacher-lineage`."
-    p = ArgParser(prog="ddkit-teacher-lineage", description="Steps, images, wall time and loss curve of a teacher trained in phases.")
+    p = ArgParser(prog="ddkit-teacher-lineage",
+                  description="Steps, images, wall time and loss curve of a teacher trained in phases.")
     p.add_argument("phases", nargs="+", help="run folders oldest first; DIR:LAST stops a phase at step LAST")
     p.add_argument("--json", default="teacher_lineage.json"); p.add_argument("--png", default="teacher_lineage.png")
     a = p.parse_args(argv)
@@ -387,7 +406,8 @@ def lineage_main(argv=None):
     import matplotlib.pyplot as plt
     plt.close(plot_lineage(lin, a.png))
     images = sum(ph["images"] for ph in lin)
-    summary = dict(phases=[{k: v for k, v in ph.items() if k != "log"} for ph in lin], steps=sum(ph["steps"] for ph in lin),
+    summary = dict(phases=[{k: v for k, v in ph.items() if k != "log"} for ph in lin],
+                   steps=sum(ph["steps"] for ph in lin),
                    images=images, wall_s=round(sum(ph["wall_s"] for ph in lin), 1), epochs_of_60k=round(images / 60_000, 1))
     write_json(a.json, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "phases"}))

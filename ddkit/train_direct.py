@@ -17,7 +17,8 @@ from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure, seed_everything,
+from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure,
+                        seed_everything,
                         limit_threads, numbered_files, load_newest, positive_arg, default_device)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
 from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t, read_student, load_direct
@@ -38,30 +39,41 @@ def direct_parser():
     p.add_argument("--data_path", default="direct_decoder_data", help="folder written by ddkit-generate-data")
     p.add_argument("--lr", type=positive_arg(float, hi=10), default=1e-4)
     p.add_argument("--batch_size", type=positive_arg(), default=128)
-    p.add_argument("--epochs", type=positive_arg(), default=50); p.add_argument("--output_dir", default="direct_decoder_results")
-    p.add_argument("--train_split", type=number_arg(float, 0, 1, hi_open=True), default=0.9); p.add_argument("--resume", action="store_true")
-    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0); p.add_argument("--ema_decay", type=number_arg(float, 0, 1, lo_open=False, hi_open=True), default=0.999)
+    p.add_argument("--epochs", type=positive_arg(), default=50)
+    p.add_argument("--output_dir", default="direct_decoder_results")
+    p.add_argument("--train_split", type=number_arg(float, 0, 1, hi_open=True), default=0.9)
+    p.add_argument("--resume", action="store_true")
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--ema_decay", type=number_arg(float, 0, 1, lo_open=False, hi_open=True), default=0.999)
     p.add_argument("--ema_warmup", action=argparse.BooleanOptionalAction, default=True,
                    help="ramp the EMA decay as (1+n)/(10+n) up to --ema_decay (default), so a short run does not keep the warm start")
-    p.add_argument("--encoder_t", default=ENCODER_T, help="encoder timestep: 'last' (T-1, default), 'none' (no time conditioning) or 0..T-1")
-    p.add_argument("--train_encoder", action="store_true", help="train the encoder too (the student's feature space is then its own)")
-    p.add_argument("--loss", default="mse", help="loss terms and weights (ddkit.objectives): mse, huber, perceptual, dmd; e.g. mse=0.25,dmd=1")
+    p.add_argument("--encoder_t", default=ENCODER_T,
+                   help="encoder timestep: 'last' (T-1, default), 'none' (no time conditioning) or 0..T-1")
+    p.add_argument("--train_encoder", action="store_true",
+                   help="train the encoder too (the student's feature space is then its own)")
+    p.add_argument("--loss", default="mse",
+                   help="loss terms and weights (ddkit.objectives): mse, huber, perceptual, dmd; e.g. mse=0.25,dmd=1")
     p.add_argument("--schedule", default="constant", choices=["constant", "cosine"],
                    help="learning rate over the run: constant, or cosine from --lr to 0 over --epochs after a 2%% warm-up")
-    p.add_argument("--init_from", default=None, help="start from this trained student (best_model.pt, ckpt_epoch_XXX.pt or .safetensors)")
+    p.add_argument("--init_from", default=None,
+                   help="start from this trained student (best_model.pt, ckpt_epoch_XXX.pt or .safetensors)")
     p.add_argument("--random_init", action="store_true", help="do not warm-start the decoder from the teacher")
     p.add_argument("--n_samples", type=positive_arg(), default=36, help="images in each epoch's grid")
-    p.add_argument("--max_epochs_this_run", type=positive_arg(), default=None, help="stop after this many epochs (resume later)")
+    p.add_argument("--max_epochs_this_run", type=positive_arg(), default=None,
+                   help="stop after this many epochs (resume later)")
     p.add_argument("--device", default=None)
-    p.add_argument("--num_workers", type=number_arg(int, 0, 256, lo_open=False), default=0, help="DataLoader processes reading the pairs (a GPU outruns one)")
+    p.add_argument("--num_workers", type=number_arg(int, 0, 256, lo_open=False), default=0,
+                   help="DataLoader processes reading the pairs (a GPU outruns one)")
     return p
 
 # the flags a --resume may change; every other one shapes the model or the optimiser and must stay as the run began
-RESUME_MAY_CHANGE = ("epochs", "max_epochs_this_run", "resume", "device", "num_workers", "output_dir", "data_path", "ddpm_ckpt", "n_samples")
+RESUME_MAY_CHANGE = ("epochs", "max_epochs_this_run", "resume", "device", "num_workers", "output_dir", "data_path",
+                     "ddpm_ckpt", "n_samples")
 
 def changed_flags(old:dict, new:dict) -> list:
     "Flags of `new` that differ from the checkpoint's `old` and may not change on resume."
-    may = set(RESUME_MAY_CHANGE) - ({"epochs"} if new.get("schedule") == "cosine" else set())  # --epochs is the cosine's horizon
+    # --epochs is the cosine's horizon
+    may = set(RESUME_MAY_CHANGE) - ({"epochs"} if new.get("schedule") == "cosine" else set())
     return [k for k in new if k not in may and k in old and old[k] != new[k]]
 
 # %% ../nbs/09_train_direct.ipynb #19dd2819
@@ -167,7 +179,8 @@ def train_direct(args):
     n_train = int(len(ds) * args.train_split)
     if n_train < 1 or n_train >= len(ds): raise DDKitError(f"--train_split {args.train_split} leaves no training or no validation pairs out of {len(ds)}")
     train_ds, val_ds = Subset(ds, range(n_train)), Subset(ds, range(n_train, len(ds)))
-    model = DirectDiffusion(teacher, t=args.encoder_t, warm_start=not args.random_init, train_encoder=args.train_encoder).to(device)
+    model = DirectDiffusion(teacher, t=args.encoder_t, warm_start=not args.random_init,
+                            train_encoder=args.train_encoder).to(device)
     if args.init_from: _init_from(model, args.init_from, teacher)
     net = DDP(_Raw(model)) if world > 1 else _Raw(model)
     avg = ema_warmup_avg_fn(args.ema_decay, args.ema_warmup)
@@ -176,7 +189,9 @@ def train_direct(args):
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr)
     objectives = make_objectives(args.loss, teacher, device)
     steps_per_epoch = math.ceil(math.ceil(n_train / world) / args.batch_size)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda(getattr(args, "schedule", "constant"), args.epochs * steps_per_epoch))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt,
+                                              lr_lambda(getattr(args, "schedule", "constant"),
+                                                        args.epochs * steps_per_epoch))
     out = Path(args.output_dir)
     if out.exists() and not out.is_dir(): raise DDKitError(f"--output_dir {out} is a file: pass a folder")
     if rank == 0: out.mkdir(parents=True, exist_ok=True)
@@ -190,7 +205,8 @@ def train_direct(args):
         bad = changed_flags(ck.get("args", {}), vars(args))
         if bad: raise DDKitError(f"--resume of {out} with changed {', '.join('--' + k for k in bad)}: resume with the run's own values, or start another --output_dir "
                                  f"(only {', '.join('--' + k for k in RESUME_MAY_CHANGE[:4])}, ... may change)")
-        model.decoder.load_state_dict(ck["decoder"]); ema.load_state_dict(ck["decoder_ema"]); opt.load_state_dict(ck["optimizer"])
+        model.decoder.load_state_dict(ck["decoder"]); ema.load_state_dict(ck["decoder_ema"])
+        opt.load_state_dict(ck["optimizer"])
         if ema_enc is not None: model.encoder.load_state_dict(ck["encoder"]); ema_enc.load_state_dict(ck["encoder_ema"])
         for n, (w, o) in objectives.items(): o.load_state_dict(ck.get("objectives", {}).get(n, {}) or o.state_dict())
         if "rng" in ck: torch.set_rng_state(ck["rng"].cpu())
@@ -225,7 +241,8 @@ def train_direct(args):
             if ema_enc is not None: ema_enc.update_parameters(model.encoder)
             for w, o in objectives.values(): o.after_step(pred.detach())
             step += 1
-            rows.append([step, epoch, loss.detach()] + [v.detach() for v in terms.values()])  # read at the epoch's end: no sync per step
+            # read at the epoch's end: no sync per step
+            rows.append([step, epoch, loss.detach()] + [v.detach() for v in terms.values()])
             tot += loss.detach() * len(z); cnt += len(z)
         train_loss = _allreduce_mean(float(tot) / max(cnt, 1), device)
         ema.eval(); model.eval(); vt, vr, vc = 0.0, 0.0, 0
@@ -237,7 +254,8 @@ def train_direct(args):
         val, val_raw = _allreduce_mean(vt / max(vc, 1), device), _allreduce_mean(vr / max(vc, 1), device)
         wall += time.time() - t0
         if rank == 0:
-            ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(), epoch=epoch, step=step,
+            ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(),
+                      epoch=epoch, step=step,
                       best_val=min(best, val), val_loss=val, val_loss_raw=val_raw, train_loss=train_loss, teacher_sha256=teacher_checksum(teacher),
                       encoder_t=args.encoder_t, wall_s=wall, args=vars(args), rng=torch.get_rng_state(),
                       objectives={n: o.state_dict() for n, (w, o) in objectives.items()},
@@ -247,14 +265,17 @@ def train_direct(args):
             # as its samples sharpen, so best_model.pt is then the newest epoch, not the lowest MSE
             if val < best or "dmd" in parse_loss(args.loss): atomic_torch_save(ck, out/"best_model.pt")
             atomic_torch_save(ck, out/f"ckpt_epoch_{epoch:03d}.pt")
-            _log(out/"loss_log.csv", [epoch, f"{train_loss:.6f}", f"{val:.6f}", f"{sched.get_last_lr()[0]:.3g}", f"{wall:.1f}"])
+            _log(out/"loss_log.csv",
+                 [epoch, f"{train_loss:.6f}", f"{val:.6f}", f"{sched.get_last_lr()[0]:.3g}", f"{wall:.1f}"])
             hdr = ("step", "epoch", "total", *objectives)
             for r in rows: _log(out/"steps_log.csv", [r[0], r[1]] + [f"{float(v):.6g}" for v in r[2:]], header=hdr)
             _plot(out/"loss_log.csv", out/"loss_curve.png")
             import matplotlib.pyplot as plt; plt.close(plot_terms(out/"steps_log.csv", out/"loss_terms.png"))
             with torch.no_grad(): imgs = ((ema.module(*ema_encoder()(grid_noise)) + 1) / 2).clamp(0, 1).cpu()
-            atomic_write(out/f"samples_epoch_{epoch:03d}.png", lambda tmp: save_image(imgs, tmp, nrow=int(math.sqrt(args.n_samples)), format="png"))
-            print(f"epoch {epoch}: train {train_loss:.5f}  val MSE (EMA) {val:.5f}  (raw) {val_raw:.5f}", file=sys.stderr)
+            atomic_write(out/f"samples_epoch_{epoch:03d}.png",
+                         lambda tmp: save_image(imgs, tmp, nrow=int(math.sqrt(args.n_samples)), format="png"))
+            print(f"epoch {epoch}: train {train_loss:.5f}  val MSE (EMA) {val:.5f}  (raw) {val_raw:.5f}",
+                  file=sys.stderr)
         best = min(best, val)
         if dist.is_initialized(): dist.barrier()
     return out
@@ -275,8 +296,10 @@ def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` writte
     p = Path(decoder_ckpt)
     if not p.exists(): raise DDKitError(f"{p}: no such file: pass the best_model.pt written by ddkit-train-direct")
     sd, md = read_student(p, weights)
-    if md.get("encoder") is not None: sd = {**sd, **{f"encoder.{k}": v for k, v in md["encoder"].items()}}  # a trained encoder
-    meta = dict(kind="ddkit-direct-decoder", teacher_sha256=str(md["teacher_sha256"]), encoder_t=str(md["encoder_t"]), weights=weights,
+    # a trained encoder
+    if md.get("encoder") is not None: sd = {**sd, **{f"encoder.{k}": v for k, v in md["encoder"].items()}}
+    meta = dict(kind="ddkit-direct-decoder", teacher_sha256=str(md["teacher_sha256"]), encoder_t=str(md["encoder_t"]),
+                weights=weights,
                 train_encoder=str(md.get("encoder") is not None),
                 epoch=str(md.get("epoch")), source=p.name, wall_s=f"{md.get('wall_s', float('nan')):.1f}",
                 # val_loss: the exported weights' own (older checkpoints did not record the raw decoder's: nan)
@@ -311,11 +334,14 @@ def export_main(argv=None, kind:str|None=None, # hold the command to 'teacher' o
                ):
     "Console script `ddkit-export` (and `ddkit-export-teacher` / `ddkit-export-student`)."
     prog = f"ddkit-export-{kind}" if kind else "ddkit-export"
-    p = ArgParser(prog=prog, description="Export a teacher's or a student's checkpoint as .safetensors with its provenance.")
+    p = ArgParser(prog=prog,
+                  description="Export a teacher's or a student's checkpoint as .safetensors with its provenance.")
     p.add_argument("--ckpt", "--decoder_ckpt", dest="ckpt", required=True,
                    help="a checkpoint, or a run folder (a teacher's newest steps_*.pt, a student's best_model.pt)")
-    p.add_argument("--output", default=None, help="the .safetensors to write (default: teacher.safetensors / student.safetensors)")
-    p.add_argument("--weights", default="ema", choices=["ema", "raw"], help="students: the EMA decoder (default) or the last step's")
+    p.add_argument("--output", default=None,
+                   help="the .safetensors to write (default: teacher.safetensors / student.safetensors)")
+    p.add_argument("--weights", default="ema", choices=["ema", "raw"],
+                   help="students: the EMA decoder (default) or the last step's")
     a = p.parse_args(argv)
     found, path = checkpoint_kind(a.ckpt)
     if kind and found != kind:

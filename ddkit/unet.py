@@ -35,7 +35,8 @@ class ResidualBottleneck(nn.Module):
     def __init__(self, in_channels, out_channels):
         super().__init__()
         h = in_channels // 2
-        self.branch1 = nn.Sequential(nn.Conv2d(h, h, 3, 1, 1, groups=h), nn.BatchNorm2d(h), ConvBnSiLu(h, out_channels // 2, 1, 1, 0))
+        self.branch1 = nn.Sequential(nn.Conv2d(h, h, 3, 1, 1, groups=h), nn.BatchNorm2d(h),
+                                     ConvBnSiLu(h, out_channels // 2, 1, 1, 0))
         self.branch2 = nn.Sequential(ConvBnSiLu(h, h, 1, 1, 0), nn.Conv2d(h, h, 3, 1, 1, groups=h), nn.BatchNorm2d(h),
                                      ConvBnSiLu(h, out_channels // 2, 1, 1, 0))
         self.channel_shuffle = ChannelShuffle(2)
@@ -48,9 +49,11 @@ class ResidualDownsample(nn.Module):
     def __init__(self, in_channels, out_channels):
         super().__init__()
         o = out_channels // 2
-        self.branch1 = nn.Sequential(nn.Conv2d(in_channels, in_channels, 3, 2, 1, groups=in_channels), nn.BatchNorm2d(in_channels),
+        self.branch1 = nn.Sequential(nn.Conv2d(in_channels, in_channels, 3, 2, 1, groups=in_channels),
+                                     nn.BatchNorm2d(in_channels),
                                      ConvBnSiLu(in_channels, o, 1, 1, 0))
-        self.branch2 = nn.Sequential(ConvBnSiLu(in_channels, o, 1, 1, 0), nn.Conv2d(o, o, 3, 2, 1, groups=o), nn.BatchNorm2d(o),
+        self.branch2 = nn.Sequential(ConvBnSiLu(in_channels, o, 1, 1, 0), nn.Conv2d(o, o, 3, 2, 1, groups=o),
+                                     nn.BatchNorm2d(o),
                                      ConvBnSiLu(o, o, 1, 1, 0))
         self.channel_shuffle = ChannelShuffle(2)
     def forward(self, x):
@@ -95,7 +98,8 @@ class DecoderBlock(nn.Module):
 # %% ../nbs/02_unet.ipynb #d6dbf924
 class Unet(nn.Module):
     "The MNIST Diffusion noise-prediction UNet, with `encode`/`decode` halves."
-    def __init__(self, timesteps=1000, time_embedding_dim=256, in_channels=1, out_channels=1, base_dim=64, dim_mults=(2, 4)):
+    def __init__(self, timesteps=1000, time_embedding_dim=256, in_channels=1, out_channels=1, base_dim=64,
+                 dim_mults=(2, 4)):
         super().__init__()
         assert isinstance(dim_mults, (list, tuple)) and base_dim % 2 == 0
         dims = [base_dim] + [base_dim * m for m in dim_mults]

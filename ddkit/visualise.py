@@ -42,14 +42,16 @@ def visualise_student(student:DirectDiffusion, teacher, output_dir="test_outputs
     for name, hook in grids.items():
         imgs = student(z, hook); _save(imgs, out/name, nrow); sums[name] = images_sha256(imgs)
     za, zb = noise_from_seeds(range(seed + 10_000, seed + 10_000 + interp_rows)), noise_from_seeds(range(seed + 20_000, seed + 20_000 + interp_rows))
-    rows = torch.stack([student(slerp(za, zb, t)) for t in torch.linspace(0, 1, interp_steps).tolist()], 1)  # [rows, steps, 1, 28, 28]
+    # [rows, steps, 1, 28, 28]
+    rows = torch.stack([student(slerp(za, zb, t)) for t in torch.linspace(0, 1, interp_steps).tolist()], 1)
     _save(rows.flatten(0, 1), out/"samples_interpolation.png", interp_steps)
     k = min(n_samples, 16)
     tea = sample_from_noise(teacher, z[:k], teacher_sampler, teacher_steps)
     stu = student(z[:k])
     _save(torch.cat([tea, stu]), out/"teacher_vs_student.png", k)  # top row teacher, bottom row student
     mse = ((tea - stu) ** 2).mean().item()
-    man = dict(seed=seed, n_samples=n_samples, bias=bias, teacher_sha256=teacher_checksum(teacher), teacher_sampler=teacher_sampler,
+    man = dict(seed=seed, n_samples=n_samples, bias=bias, teacher_sha256=teacher_checksum(teacher),
+               teacher_sampler=teacher_sampler,
                teacher_steps=teacher_steps, student_vs_teacher_mse=mse, images_sha256=sums)
     write_json(out/"manifest.json", man)
     return man
@@ -57,10 +59,13 @@ def visualise_student(student:DirectDiffusion, teacher, output_dir="test_outputs
 @cli_errors
 def main(argv=None):
     "Console script `ddkit-test-direct`."
-    p = ArgParser(prog="ddkit-test-direct", description="Sample the direct decoder with hooks and compare it with the teacher.")
+    p = ArgParser(prog="ddkit-test-direct",
+                  description="Sample the direct decoder with hooks and compare it with the teacher.")
     p.add_argument("--ddpm_ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--decoder_ckpt", required=True); p.add_argument("--n_samples", type=positive_arg(hi=10**4), default=36)
-    p.add_argument("--output_dir", default="test_outputs"); p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
+    p.add_argument("--decoder_ckpt", required=True)
+    p.add_argument("--n_samples", type=positive_arg(hi=10**4), default=36)
+    p.add_argument("--output_dir", default="test_outputs")
+    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
     p.add_argument("--bias", type=number_arg(float, -100, 100, lo_open=False), default=0.1)
     a = p.parse_args(argv)
     limit_threads()
