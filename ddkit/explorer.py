@@ -8,24 +8,43 @@ import io
 import numpy as np
 import torch
 import ipywidgets as W
+from ipyevents import Event
 from torchvision.utils import make_grid
 from .ddpm import noise_from_seeds
-from .hooks import Amplify, Bias, Channels
+from .hooks import Amplify, Bias, Channels, PCDirection
 from .attribution import cosine_attribution, encode_images
 from .data import mnist_tensors
+from .core import limit_threads
 
 # %% auto #0
-__all__ = ['png_grid', 'HookExplorer', 'bundled_models', 'hook_explorer', 'AttributionExplorer', 'FeatureSpaceExplorer',
-           'attribution_explorer', 'feature_space_explorer']
+__all__ = ['png_grid', 'image_widget', 'set_png', 'HookExplorer', 'bundled_models', 'hook_explorer', 'AttributionExplorer',
+           'FeatureSpaceExplorer', 'attribution_explorer', 'feature_space_explorer']
 
 # %% ../nbs/15_explorers.ipynb #207844fc
-def png_grid(images, nrow:int=8, scale:int=3) -> bytes:
+def png_grid(images, nrow:int=8, scale:int=3, # an integer upscale: pixels stay square and sharp
+             frame_first:bool=False, # draw a frame around the first image (the query of a strip)
+            ) -> bytes:
     "PNG bytes of an image grid (images in [0,1]), upscaled for screens."
-    from PIL import Image
+    from PIL import Image, ImageDraw
     g = make_grid(images.detach().cpu().clamp(0, 1), nrow=nrow, padding=2, pad_value=0.5)
     arr = (g.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
     im = Image.fromarray(arr).resize((arr.shape[1] * scale, arr.shape[0] * scale), Image.NEAREST)
+    if frame_first:
+        w = images.shape[-1] + 2  # one tile with its padding
+        ImageDraw.Draw(im).rectangle([0, 0, w * scale + scale, w * scale + scale], outline=(230, 60, 40), width=scale)
     buf = io.BytesIO(); im.save(buf, format="PNG"); return buf.getvalue()
+
+def image_widget(png:bytes|None=None, **kw) -> W.Image:
+    "A `widgets.Image` shown at its PNG's natural size (not stretched to the cell's width)."
+    w = W.Image(format="png", **kw)
+    if png: set_png(w, png)
+    return w
+
+def set_png(widget:W.Image, png:bytes):
+    "Put `png` in `widget` and size the widget to it."
+    from PIL import Image
+    width, height = Image.open(io.BytesIO(png)).size
+    widget.value, widget.layout.width, widget.layout.height = png, f"{width}px", f"{height}px"
 
 def _slider(desc, v, lo, hi, step):
     return W.FloatSlider(value=v, min=lo, max=hi, step=step, description=desc, continuous_update=False,
@@ -35,29 +54,55 @@ def _slider(desc, v, lo, hi, step):
 class HookExplorer:
     "Pick a hook and its settings; the student's samples for fixed seeds redraw on every change."
     HOOKS = ("none", "amplify", "bias", "channels", "pc direction")
+    CONTROLS = {"none": (), "amplify": ("scale",), "bias": ("bias",), "channels": ("channels", "scale"), "pc direction": ("pc", "alpha")}
+    START = {"amplify": dict(scale=1.5), "bias": dict(bias=0.5), "channels": dict(scale=2.0), "pc direction": dict(alpha=2.0)}
     def __init__(self, model, # a `DirectDiffusion`
                  n:int=16, # samples shown
-                 pca=None, # fitted PCA of bottleneck features, for the "pc direction" hook
-                 seed:int=0):
-        self.model, self.pca = model.eval(), pca
+                 pca=None, # fitted PCA of bottleneck features for the "pc direction" hook, or a function fitting one on first use
+                 seed:int=0, n_pcs:int=20, # principal directions offered while `pca` is still a function
+                ):
+        self.model, self._pca = model.eval(), pca
         with torch.no_grad(): C = model.encoder(torch.zeros(1, 1, 28, 28))[0].shape[1]
         self.hook = W.Dropdown(options=self.HOOKS if pca is not None else self.HOOKS[:-1], value="none",
                                description="hook")
-        self.scale = _slider("scale", 1.0, 0.0, 3.0, 0.05)
-        self.bias = _slider("bias", 0.0, -2.0, 2.0, 0.05)
+        self.scale = _slider("scale", 1.5, 0.0, 3.0, 0.05)
+        self.bias = _slider("bias", 0.5, -2.0, 2.0, 0.05)
         self.channels = W.IntRangeSlider(value=(0, C // 2), min=0, max=C, description="channels",
                                          continuous_update=False)
-        self.pc = W.IntSlider(value=0, min=0, max=(pca.n_components_ - 1) if pca is not None else 0, description="PC",
-                              continuous_update=False)
-        self.alpha = _slider("alpha (sd)", 0.0, -4.0, 4.0, 0.25)
+        n_pc = pca.n_components_ if pca is not None and not callable(pca) else n_pcs
+        self.pc = W.IntSlider(value=0, min=0, max=n_pc - 1, description="PC", continuous_update=False)
+        self.alpha = _slider("alpha (sd)", 2.0, -4.0, 4.0, 0.25)
         self.seed = W.IntText(value=seed, description="first seed")
-        self.n = n
-        self.image = W.Image(format="png")
-        self.status = W.HTML()
-        for w in (self.hook, self.scale, self.bias, self.channels, self.pc, self.alpha, self.seed): w.observe(self._changed, names="value")
+        self.n, self._quiet = n, False
+        self.image, self.status = image_widget(), W.HTML()
+        for w in (self.scale, self.bias, self.channels, self.pc, self.alpha, self.seed): w.observe(self._changed, names="value")
+        self.hook.observe(self._picked, names="value")
         self.widget = W.HBox([W.VBox([self.hook, self.scale, self.bias, self.channels, self.pc, self.alpha, self.seed,
                                       self.status]), self.image])
-        self.render()
+        self._show_controls(); self.render()
+
+    @property
+    def pca(self):
+        "The PCA of the 'pc direction' hook (fitted now if it was given as a function)."
+        if callable(self._pca):
+            self.status.value = "fitting a PCA of training images' features..."
+            self._pca = self._pca()
+            self.status.value = ""
+        return self._pca
+
+    def _show_controls(self):
+        "Show only the current hook's controls (the seed always)."
+        mine = self.CONTROLS[self.hook.value]
+        for name in ("scale", "bias", "channels", "pc", "alpha"):
+            getattr(self, name).layout.display = None if name in mine else "none"
+
+    def _picked(self, change):
+        "A new hook: its controls, at a starting value that visibly changes the samples, then one redraw."
+        self._quiet = True
+        try:
+            for k, v in self.START.get(self.hook.value, {}).items(): getattr(self, k).value = v
+        finally: self._quiet = False
+        self._show_controls(); self.render()
 
     def current_hook(self):
         "The hook the widgets describe."
@@ -65,9 +110,7 @@ class HookExplorer:
         if h == "amplify": return Amplify(self.scale.value)
         if h == "bias": return Bias(self.bias.value)
         if h == "channels": return Channels(*self.channels.value, self.scale.value)
-        if h == "pc direction":
-            from ddkit.hooks import PCDirection
-            return PCDirection(self.pca, self.pc.value, self.alpha.value)
+        if h == "pc direction": return PCDirection(self.pca, self.pc.value, self.alpha.value)
         return None
 
     @torch.no_grad()
@@ -75,11 +118,12 @@ class HookExplorer:
         "Redraw the grid."
         z = noise_from_seeds(range(self.seed.value, self.seed.value + self.n))
         try:
-            self.image.value = png_grid(self.model(z, self.current_hook()), nrow=int(np.ceil(np.sqrt(self.n))))
+            set_png(self.image, png_grid(self.model(z, self.current_hook()), nrow=int(np.ceil(np.sqrt(self.n)))))
             self.status.value = ""
         except Exception as e: self.status.value = f"<b style='color:#b00'>{e}</b>"
 
-    def _changed(self, change): self.render()
+    def _changed(self, change):
+        if not self._quiet: self.render()
     def _ipython_display_(self): from IPython.display import display; display(self.widget)
 
 def bundled_models(teacher=None, model=None):
@@ -91,13 +135,15 @@ def bundled_models(teacher=None, model=None):
 
 def hook_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
                   n:int=16, # samples shown
-                  pca="auto", # fitted PCA for the "pc direction" hook; "auto": fit on `pca_n` training images' features
+                  pca="auto", # fitted PCA for the "pc direction" hook; "auto": fit on `pca_n` training images' features when first picked
                   pca_n:int=2000, seed:int=0) -> HookExplorer:
-    "A `HookExplorer` in one call (default: the bundled student)."
+    "A `HookExplorer` in one call (default: the bundled student); threads from `DDKIT_THREADS`, as the console scripts."
     from ddkit.feature_space import fit_pca
+    limit_threads()
     if model is None: model = bundled_models()[1]
-    if isinstance(pca, str): pca = fit_pca(encode_images(model.encoder, mnist_tensors(train=True)[0][:pca_n],
-                                                         progress=False), 20)
+    if isinstance(pca, str):
+        xs = mnist_tensors(train=True)[0][:pca_n]
+        pca = lambda: fit_pca(encode_images(model.encoder, xs, progress=False), 20)
     return HookExplorer(model, n=n, pca=pca, seed=seed)
 
 # %% ../nbs/15_explorers.ipynb #dd1c98a1
@@ -111,10 +157,12 @@ class AttributionExplorer:
         self.samples, self.queries, self.banks, self.train_images, self.train_labels, self.k = samples, queries, banks, train_images, train_labels, k
         self.index = W.IntSlider(value=0, min=0, max=len(samples) - 1, description="sample", continuous_update=False)
         self.space = W.ToggleButtons(options=list(queries), description="space")
-        self.image, self.table = W.Image(format="png"), W.HTML()
+        self.image, self.table = image_widget(), W.HTML()
+        self.caption = W.HTML("<b style='color:#e63c28'>query</b> (framed): the generated sample; then its training "
+                              f"images, most similar first (top {k})")
         self.index.observe(lambda c: self.render(), names="value")
         self.space.observe(lambda c: self.render(), names="value")
-        self.widget = W.VBox([W.HBox([self.index, self.space]), self.image, self.table])
+        self.widget = W.VBox([W.HBox([self.index, self.space]), self.caption, self.image, self.table])
         self.render()
 
     def render(self):
@@ -123,7 +171,7 @@ class AttributionExplorer:
         s, idx = cosine_attribution(self.queries[sp][i:i + 1], self.banks[sp], self.k)
         self.top = idx[0].tolist()
         tops = self.train_images[idx[0]][:, None].float() / 255
-        self.image.value = png_grid(torch.cat([self.samples[i:i + 1], tops]), nrow=self.k + 1)
+        set_png(self.image, png_grid(torch.cat([self.samples[i:i + 1], tops]), nrow=self.k + 1, frame_first=True))
         rows = "".join(f"<tr><td>{r + 1}</td><td>#{j}</td><td>{int(self.train_labels[j])}</td><td>{float(v):.3f}</td></tr>"
                        for r, (j, v) in enumerate(zip(idx[0].tolist(), s[0].tolist())))
         self.table.value = f"<table><tr><th>rank</th><th>train index</th><th>label</th><th>cosine</th></tr>{rows}</table>"
@@ -132,28 +180,46 @@ class AttributionExplorer:
 
 # %% ../nbs/15_explorers.ipynb #168402d6
 class FeatureSpaceExplorer:
-    "PCA scatter of points with a selectable point (slider) and its image beside it."
-    def __init__(self, coords, images, labels):
-        self.coords, self.images, self.labels = coords, images, np.asarray(labels)
+    "PCA scatter of training images (and generated samples): click a point, or move the slider, to see its image."
+    def __init__(self, coords, # [N,2] PCA coordinates of the training images
+                 images, labels, # their images [N,1,28,28] in [0,1] and labels
+                 sample_coords=None, # [M,2] generated samples in the same PCA, drawn as crosses (optional)
+                 dpi:int=80):
+        self.coords, self.images, self.labels, self.dpi = coords, images, np.asarray(labels), dpi
+        self.sample_coords = sample_coords
         self.point = W.IntSlider(value=0, min=0, max=len(coords) - 1, description="point", continuous_update=False)
-        self.plot, self.image = W.Image(format="png"), W.Image(format="png")
+        self.plot, self.image = image_widget(), image_widget()
+        # ipyevents: a click on the scatter PNG comes back with its pixel; the nearest point there is selected
+        self.clicks = Event(source=self.plot, watched_events=["click"]); self.clicks.on_dom_event(self._clicked)
         self.point.observe(lambda c: self.render(), names="value")
-        self.widget = W.VBox([self.point, W.HBox([self.plot, self.image])])
+        self.widget = W.VBox([W.HTML("click a point of the scatter (or move the slider)"), self.point,
+                              W.HBox([self.plot, self.image])])
         self.render()
 
     def render(self):
         "Redraw the scatter with the chosen point marked, and its image."
-        import matplotlib; import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt
         i = self.point.value
-        fig, ax = plt.subplots(figsize=(4, 3.5))
+        fig, ax = plt.subplots(figsize=(4.8, 4.0), dpi=self.dpi, layout="constrained")  # labels inside the figure
         sc = ax.scatter(self.coords[:, 0], self.coords[:, 1], c=self.labels, cmap="tab10", s=6)
+        if self.sample_coords is not None:
+            ax.scatter(self.sample_coords[:, 0], self.sample_coords[:, 1], marker="x", c="k", s=14, linewidths=0.8,
+                       label="generated"); ax.legend(loc="best", fontsize=7)
         ax.scatter(self.coords[i, 0], self.coords[i, 1], s=120, facecolors="none", edgecolors="k", linewidths=2)
         ax.set_xlabel("PC1"); ax.set_ylabel("PC2"); ax.set_title(f"point {i}, label {self.labels[i]}")
-        fig.colorbar(sc, ax=ax)
-        buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=80); plt.close(fig)
-        self.plot.value = buf.getvalue()
-        self.image.value = png_grid(self.images[i:i + 1], nrow=1, scale=6)
+        fig.colorbar(sc, ax=ax, label="digit")
+        fig.canvas.draw()
+        self._pixels = ax.transData.transform(np.asarray(self.coords, dtype=float))  # display pixels, origin bottom left
+        self._height = fig.bbox.height
+        buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=self.dpi); plt.close(fig)
+        set_png(self.plot, buf.getvalue())
+        set_png(self.image, png_grid(self.images[i:i + 1], nrow=1, scale=6))
 
+    def pick(self, x:float, y:float) -> int:
+        "The training point nearest pixel (x, y) of the scatter PNG (origin top left)."
+        return int(((self._pixels - [x, self._height - y]) ** 2).sum(1).argmin())
+
+    def _clicked(self, event): self.point.value = self.pick(event["dataX"], event["dataY"])
     def _ipython_display_(self): from IPython.display import display; display(self.widget)
 
 # %% ../nbs/15_explorers.ipynb #d3d00c57
@@ -167,6 +233,7 @@ def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled
     "An `AttributionExplorer` over `n` one-step samples and the four feature spaces, in one call."
     from ddkit.attribution import cached_feature_bank, query_features, bank_in_space, SPACES
     from ddkit.metrics import load_classifier
+    limit_threads()
     teacher, model = bundled_models(teacher, model)
     clf = clf or load_classifier()
     feats, labels = cached_feature_bank(model, bank_n)  # the student's own encoder space
@@ -179,11 +246,18 @@ def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled
 @torch.no_grad()
 def feature_space_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
                            n:int=2000, # training images in the scatter
+                           n_generated:int=200, # the student's samples, re-encoded, drawn in the same PCA (0: none)
+                           hook=None, # a hook for those samples (see `DirectDiffusion`)
                            seed:int=0) -> FeatureSpaceExplorer:
     "A `FeatureSpaceExplorer`: PCA of `n` training images' bottleneck features, coloured by label, in one call."
     from ddkit.feature_space import fit_pca
+    limit_threads()
     if model is None: model = bundled_models()[1]
     xs, ys = mnist_tensors(train=True)
-    f = encode_images(model.encoder, xs[:n], progress=False)
-    coords = fit_pca(f, 2, seed).transform(f.flatten(1).numpy())
-    return FeatureSpaceExplorer(coords, xs[:n, None].float() / 255, ys[:n].numpy())
+    f = encode_images(model.encoder, xs[:n], progress=n > 2000)
+    pca = fit_pca(f, 2, seed)
+    samples = None
+    if n_generated:
+        g = model(noise_from_seeds(range(seed, seed + n_generated)), hook)
+        samples = pca.transform(encode_images(model.encoder, g * 2 - 1, progress=False).flatten(1).numpy())
+    return FeatureSpaceExplorer(pca.transform(f.flatten(1).numpy()), xs[:n, None].float() / 255, ys[:n].numpy(), samples)

@@ -1,6 +1,7 @@
 """End to end in a real browser: JupyterLab on 127.0.0.1 with a token, Debian's headless Chromium driven by Playwright,
 a notebook with the three explorers (hooks, attribution, feature space) on the bundled student run in it, a slider
-of each moved with the keyboard, each rendered image checked to change.
+of each moved with the keyboard and the feature-space scatter clicked, each rendered image checked to change; a
+screenshot of each explorer is kept in tests/artifacts.
 
 Needs `chromium` (Debian) and the `playwright` and `jupyterlab` Python packages (`.ci/run` installs them). Without them
 the test is skipped on a developer's machine, and fails under CI (CI=true)."""
@@ -78,9 +79,19 @@ def test_explorers_respond_to_their_sliders_in_jupyterlab(tmp_path):
                 while time.time() < deadline and after == before:
                     time.sleep(0.5); after = img.screenshot()
                 changed[name] = after != before
+                if name == "feature space":  # a click on the scatter selects the point there: the digit beside it changes
+                    digit = cell.locator(".widget-image").nth(1); before = digit.screenshot()
+                    box = img.bounding_box()
+                    for fx, fy in [(0.3, 0.35), (0.6, 0.6), (0.45, 0.25)]:
+                        img.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
+                        deadline, after = time.time() + 30, before
+                        while time.time() < deadline and after == before: time.sleep(0.3); after = digit.screenshot()
+                        if after != before: break
+                    changed["feature space click"] = after != before
+                cell.locator(".jp-OutputArea").first.screenshot(path=str(ART/f"explorer_{name.replace(' ', '_')}.png"))
             page.screenshot(path=str(ART/"explorer_e2e.png"), full_page=True)
             browser.close()
-        assert all(changed.values()), f"an explorer's image did not change after moving its slider: {changed}"
+        assert all(changed.values()), f"an explorer's image did not change after its slider moved or its scatter was clicked: {changed}"
     finally:
         lab.terminate()
         try: lab.wait(10)
