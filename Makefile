@@ -121,3 +121,5 @@ bundle-student: $(STAMP)
 	$(BIN)/ddkit-eval-student --decoder_ckpt ddkit/assets/student.safetensors --n 1000 --output ddkit/assets/student_quality.json
 	$(BIN)/ddkit-test-direct --decoder_ckpt ddkit/assets/student.safetensors --output_dir $(STUDENT_DIR)/test
 	cp $(STUDENT_DIR)/test/teacher_vs_student.png ddkit/assets/student_vs_teacher.png
+	cp $(STUDENT_DIR)/test/hooks.png ddkit/assets/student_hooks.png
+	cp $(STUDENT_DIR)/test/attribution.png ddkit/assets/student_attribution.png
