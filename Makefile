@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
-.PHONY: demo test bench ablations export clean-nbs check-sync install teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher
+.PHONY: demo test bench bench-explorers ablations export clean-nbs check-sync install teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher
 
 install: $(STAMP)
 
@@ -31,6 +31,12 @@ bench: $(STAMP)
 # $(ABLATION_DIR), one folder per teacher (runs/ablations: the rows measured on phase 1's teacher, 2026-11-29)
 ABLATION_ARGS ?= --ablation_pairs 1000 --ablation_ancestral_pairs 200 --ablation_epochs 15
 ABLATION_DIR ?= runs/ablations-2
+# the explorers' time to first picture and per interaction (issue 33's targets), on the bundled models
+bench-explorers: $(STAMP)
+	$(BIN)/python -c "from ddkit.explorer import explorer_timings; from ddkit.core import write_json; \
+		write_json('benchmarks/explorers.json', explorer_timings())"
+	cat benchmarks/explorers.json
+
 ablations: $(STAMP)
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-bench --ablations_only --output benchmarks/results.json --markdown BENCHMARKS.md \
 		--ablation_dir $(ABLATION_DIR) $(ABLATION_ARGS)

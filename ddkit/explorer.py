@@ -18,7 +18,7 @@ from .core import limit_threads
 
 # %% auto #0
 __all__ = ['png_grid', 'image_widget', 'set_png', 'HookExplorer', 'bundled_models', 'hook_explorer', 'AttributionExplorer',
-           'FeatureSpaceExplorer', 'attribution_explorer', 'feature_space_explorer']
+           'FeatureSpaceExplorer', 'attribution_explorer', 'feature_space_explorer', 'explorer_timings']
 
 # %% ../nbs/15_explorers.ipynb #207844fc
 def png_grid(images, nrow:int=8, scale:int=3, # an integer upscale: pixels stay square and sharp
@@ -261,3 +261,35 @@ def feature_space_explorer(model=None, # a `DirectDiffusion` (default: the bundl
         g = model(noise_from_seeds(range(seed, seed + n_generated)), hook)
         samples = pca.transform(encode_images(model.encoder, g * 2 - 1, progress=False).flatten(1).numpy())
     return FeatureSpaceExplorer(pca.transform(f.flatten(1).numpy()), xs[:n, None].float() / 255, ys[:n].numpy(), samples)
+
+# %% ../nbs/15_explorers.ipynb #01e8bff3
+def _median_render(fn, values, reps:int=5) -> float:
+    "Median seconds of `fn(v)` over the first `reps` of `values` (each one a visible change)."
+    import statistics, time
+    ts = []
+    for v in list(values)[:reps]:
+        t0 = time.perf_counter(); fn(v); ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled student)
+                     bank_n:int|None=None, # training images in the attribution explorer's bank (default: all 60k)
+                     cold:bool=True, # also time the attribution explorer with its bank built from scratch
+                     reps:int=5) -> dict:
+    "Seconds to each explorer's first picture and median seconds per interaction, measured in this process."
+    import time, os
+    from ddkit.attribution import bank_cache_path
+    limit_threads()
+    model = model if model is not None else bundled_models()[1]
+    r = {}
+    t0 = time.perf_counter(); hx = hook_explorer(model); r["hook_first_picture_s"] = time.perf_counter() - t0
+    hx.hook.value = "amplify"
+    r["hook_interaction_s"] = _median_render(lambda v: setattr(hx.scale, "value", v), [1.1, 1.3, 1.6, 1.9, 2.2, 2.5], reps)
+    if cold and bank_cache_path(model, bank_n).exists(): os.remove(bank_cache_path(model, bank_n))
+    t0 = time.perf_counter(); ax = attribution_explorer(model, bank_n=bank_n)
+    r["attribution_first_picture_s" + ("_cold" if cold else "")] = time.perf_counter() - t0
+    if cold:
+        t0 = time.perf_counter(); ax = attribution_explorer(model, bank_n=bank_n); r["attribution_first_picture_s"] = time.perf_counter() - t0
+    r["attribution_interaction_s"] = _median_render(lambda v: setattr(ax.index, "value", v), range(1, 7), reps)
+    t0 = time.perf_counter(); fx = feature_space_explorer(model); r["feature_space_first_picture_s"] = time.perf_counter() - t0
+    r["feature_space_interaction_s"] = _median_render(lambda v: setattr(fx.point, "value", v), range(1, 7), reps)
+    return dict(r, threads=torch.get_num_threads(), bank_n=bank_n or 60_000)
