@@ -12,7 +12,8 @@ import torch
 # %% auto #0
 __all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'save_figure',
            'median_seconds', 'file_sha256', 'state_dict_sha256', 'numbered_files', 'load_newest', 'folder_lock',
-           'number_arg', 'positive_arg', 'ArgParser', 'default_device', 'seed_everything', 'limit_threads']
+           'number_arg', 'positive_arg', 'ArgParser', 'default_device', 'seed_everything', 'limit_threads', 'dist_info',
+           'init_distributed', 'rank_device', 'allreduce_mean']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -191,3 +192,30 @@ def limit_threads(n=None):
     n = n or os.environ.get("DDKIT_THREADS")
     if n: torch.set_num_threads(int(n))
     return torch.get_num_threads()
+
+# %% ../nbs/00_core.ipynb #ff738ed1
+import torch.distributed as dist
+
+def dist_info():
+    "(rank, world size) from torch.distributed or torchrun's environment."
+    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
+    return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
+
+def init_distributed():
+    "Join the process group when launched by torchrun (gloo on CPU, nccl on GPU); returns (rank, world)."
+    if int(os.environ.get("WORLD_SIZE", 1)) > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    return dist_info()
+
+def rank_device(device=None, # as for `default_device`
+               ):
+    "This rank's device: `default_device(device)`, on a GPU the one torchrun gave this process (LOCAL_RANK)."
+    dev = default_device(device)
+    if dev.type == "cuda" and dist_info()[1] > 1: dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+    return dev
+
+def allreduce_mean(x:float, device=None) -> float:
+    "The mean of `x` over all ranks (`x` itself in one process)."
+    t = torch.tensor([x], dtype=torch.float64, device=device)
+    if dist.is_available() and dist.is_initialized(): dist.all_reduce(t); t /= dist.get_world_size()
+    return t.item()

@@ -11,24 +11,19 @@ import torch.distributed as dist
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
-from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_write, write_json, read_json, file_sha256,
+from .core import (dist_info, init_distributed, rank_device, ArgParser, number_arg, DDKitError, cli_errors,
+                        atomic_write, write_json, read_json, file_sha256,
                         limit_threads, default_device,
                         folder_lock, positive_arg)
 from .ddpm import load_ddpm, bundled_teacher, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet, SAMPLERS, DEFAULT_STEPS
 
 # %% auto #0
-__all__ = ['DTYPES', 'sample_seed', 'dist_info', 'shard_name', 'my_shards', 'generate_pairs', 'PairDataset', 'init_distributed',
-           'generate_main']
+__all__ = ['DTYPES', 'sample_seed', 'shard_name', 'my_shards', 'generate_pairs', 'PairDataset', 'generate_main']
 
 # %% ../nbs/07_pairs.ipynb #e488c909
 def sample_seed(seed:int, i:int) -> int:
     "Seed of sample `i`'s starting noise."
     return seed * 10**9 + i
-
-def dist_info():
-    "(rank, world size) from torch.distributed or torchrun's environment."
-    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
-    return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
 
 def shard_name(k:int) -> str: return f"shard_{k:06d}.safetensors"
 
@@ -157,12 +152,6 @@ class PairDataset(torch.utils.data.Dataset):
     def seeds(self): return [sample_seed(self.manifest["seed"], i) for i in range(self.n)]
 
 # %% ../nbs/07_pairs.ipynb #10308175
-def init_distributed():
-    "Join the process group when launched by torchrun (gloo on CPU, nccl on GPU); returns (rank, world)."
-    if int(os.environ.get("WORLD_SIZE", 1)) > 1 and not dist.is_initialized():
-        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
-    return dist_info()
-
 @cli_errors
 def generate_main(argv=None):
     "Console script `ddkit-generate-data`."
@@ -179,8 +168,7 @@ def generate_main(argv=None):
     a = p.parse_args(argv)
     limit_threads()
     rank, world = init_distributed()
-    dev = default_device(a.device)
-    if dev.type == "cuda" and world > 1: dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+    dev = rank_device(a.device)
     teacher = (load_ddpm(a.ckpt) if a.ckpt else bundled_teacher()).to(dev)
     try: generate_pairs(teacher, a.output_dir, a.n_samples, a.batch_size, a.sampler, a.steps, a.seed, a.dtype,
                         teacher_name=str(a.ckpt or "bundled"))

@@ -19,11 +19,12 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure,
                         seed_everything,
-                        limit_threads, numbered_files, load_newest, positive_arg, default_device)
+                        limit_threads, numbered_files, load_newest, positive_arg, default_device,
+                        init_distributed, rank_device, allreduce_mean)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
 from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t, read_student, load_direct
 from .objectives import make_objectives, parse_loss
-from .pairs import PairDataset, init_distributed, dist_info
+from .pairs import PairDataset
 from .train_ddpm import export_teacher, checkpoints
 
 # %% auto #0
@@ -141,11 +142,6 @@ def plot_terms(steps_log, # `steps_log.csv` of a run
     if png: save_figure(fig, png)
     return fig
 
-def _allreduce_mean(x, device):
-    t = torch.tensor([x], dtype=torch.float64, device=device)
-    if dist.is_initialized(): dist.all_reduce(t); t /= dist.get_world_size()
-    return t.item()
-
 class _Raw(torch.nn.Module):
     "The student's unclamped output as `forward`, so DDP can wrap encoder and decoder together."
     def __init__(self, m): super().__init__(); self.m = m
@@ -169,8 +165,7 @@ def train_direct(args):
     "Train (or resume) the direct decoder; returns the output folder."
     limit_threads()
     rank, world = init_distributed()
-    device = default_device(args.device)
-    if device.type == "cuda" and world > 1: device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
+    device = rank_device(args.device)
     seed_everything(args.seed)
     teacher = load_ddpm(args.ddpm_ckpt) if args.ddpm_ckpt else bundled_teacher()
     args.encoder_t = resolve_encoder_t(args.encoder_t, teacher.timesteps)  # recorded as the integer (or None) it means
@@ -244,14 +239,14 @@ def train_direct(args):
             # read at the epoch's end: no sync per step
             rows.append([step, epoch, loss.detach()] + [v.detach() for v in terms.values()])
             tot += loss.detach() * len(z); cnt += len(z)
-        train_loss = _allreduce_mean(float(tot) / max(cnt, 1), device)
+        train_loss = allreduce_mean(float(tot) / max(cnt, 1), device)
         ema.eval(); model.eval(); vt, vr, vc = 0.0, 0.0, 0
         with torch.no_grad():
             for z, x in vdl:
                 z, x = z.to(device), x.to(device)
                 vt += F.mse_loss(ema.module(*ema_encoder()(z)), x, reduction="sum").item() / x[0].numel(); vc += len(z)
                 vr += F.mse_loss(model.raw(z), x, reduction="sum").item() / x[0].numel()
-        val, val_raw = _allreduce_mean(vt / max(vc, 1), device), _allreduce_mean(vr / max(vc, 1), device)
+        val, val_raw = allreduce_mean(vt / max(vc, 1), device), allreduce_mean(vr / max(vc, 1), device)
         wall += time.time() - t0
         if rank == 0:
             ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(),
