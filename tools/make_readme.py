@@ -1,6 +1,7 @@
 """Write README.md from nbs/index.ipynb (quarto, which nbdev_readme needs, is not installable here).
 
-Markdown cells are copied as they are; code cells become ```python blocks; cells starting with `#| hide` are left out.
+Markdown cells are copied as they are, links relative to nbs/ (`](../x)`) made relative to the root (`](x)`); code
+cells become ```python blocks; cells starting with `#| hide` are left out.
 `python tools/make_readme.py --check` exits 1 when README.md is out of date."""
 import json, sys
 from pathlib import Path
@@ -13,7 +14,7 @@ def render(nb_path=ROOT/"nbs"/"index.ipynb"):
     for c in cells:
         src = "".join(c["source"]).strip()
         if not src or src.startswith("#| hide"): continue
-        out.append(src if c["cell_type"] == "markdown" else f"```python\n{src}\n```")
+        out.append(src.replace("](../", "](") if c["cell_type"] == "markdown" else f"```python\n{src}\n```")
     return "<!-- generated from nbs/index.ipynb by tools/make_readme.py: edit the notebook -->\n\n" + "\n\n".join(out) + "\n"
 
 if __name__ == "__main__":
