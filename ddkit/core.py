@@ -19,13 +19,20 @@ __all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'wri
 class DDKitError(Exception):
     "An error whose one-line message names the problem and the fix."
 
+_PATH_ERRORS = {FileExistsError: "exists and is not a folder", NotADirectoryError: "part of this path is a file, not a folder",
+                IsADirectoryError: "is a folder, not a file", PermissionError: "is not writable here"}
+
 def cli_errors(fn):
-    "Wrap a console-script `main`: print a `DDKitError` as one line and exit with status 2."
+    "Wrap a console-script `main`: print a `DDKitError`, or an output path that cannot be written, as one line; exit 2."
     @functools.wraps(fn)
     def _inner(*args, **kwargs):
         try: return fn(*args, **kwargs)
         except DDKitError as e:
             print(f"error: {e}", file=sys.stderr)
+            sys.exit(2)
+        except tuple(_PATH_ERRORS) as e:  # e.g. --output_dir naming an existing file: one line, not a traceback
+            path = getattr(e, "filename2", None) or e.filename
+            print(f"error: {path}: {_PATH_ERRORS[type(e)]}: pass another path", file=sys.stderr)
             sys.exit(2)
     return _inner
 

@@ -109,6 +109,25 @@ def test_bad_path(bad, tmp_path, script, arg, main, argv, kind):
     assert_one_line(code, err, f"{script} {arg} <{kind}>")
     assert not (bad/"PICKLE_RAN").exists(), f"{script} {arg} ran a pickle's code"
 
+# output paths that cannot be written: an existing file where a folder goes, a folder where a file goes
+OUTPUTS = [
+    ("ddkit-sample --output", sample_main, lambda f, d: ["--ckpt", CKPT, "--n_samples", "1", "--steps", "1", "--output", f/"x.png"]),
+    ("ddkit-generate-data --output_dir", generate_main, lambda f, d: ["--ckpt", CKPT, "--n_samples", "1", "--steps", "1", "--output_dir", f]),
+    ("ddkit-train-ddpm --output_dir", train_ddpm_main,
+     lambda f, d: ["--ckpt", CKPT, "--output_dir", f, "--max_steps", "1", "--n_train", "64", "--batch_size", "8"]),
+    ("ddkit-test-direct --output_dir", test_direct_main, lambda f, d: ["--decoder_ckpt", STUDENT, "--n_samples", "1", "--output_dir", f]),
+    ("ddkit-export --output", export_main, lambda f, d: ["--ckpt", CKPT, "--output", d]),
+    ("ddkit-eval-teacher --output", eval_teacher_main, lambda f, d: ["--ckpt", CKPT, "--n", "2", "--steps", "1", "--output", f/"q.json"]),
+]
+
+@pytest.mark.parametrize("name,main,argv", OUTPUTS, ids=[o[0] for o in OUTPUTS])
+def test_unwritable_output(tmp_path, name, main, argv):
+    (tmp_path/"a_file").write_text("x"); (tmp_path/"a_folder").mkdir()
+    code, err = _run(main, argv(tmp_path/"a_file", tmp_path/"a_folder"))
+    # the work before the write may show its progress bar: one error line, no traceback
+    errors = [l for l in err.splitlines() if l.startswith("error:")]
+    assert code == 2 and len(errors) == 1 and "Traceback" not in err and "pass another path" in errors[0], f"{name}: {code}\n{err[-2000:]}"
+
 # numeric flags: script, flag, argv prefix that makes the rest valid
 NUMERIC = [
     (sample_main, "ddkit-sample", ["--n_samples", "--steps", "--batch_size", "--seed"], []),
