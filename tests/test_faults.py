@@ -10,7 +10,7 @@ from ddkit.ddpm import sample_main, load_ddpm, teacher_checksum
 from ddkit.pairs import generate_main
 from ddkit.train_ddpm import main as train_ddpm_main, lineage_main
 from ddkit.train_direct import main as train_direct_main, export_main, export_student
-from ddkit.visualise import main as test_direct_main
+from ddkit.visualise import main as visualise_main  # not test_*: pytest would collect it
 from ddkit.metrics import eval_teacher_main, train_classifier_main
 from ddkit.evaluate import eval_student_main, compare_students_main
 from ddkit.bench import main as bench_main
@@ -63,9 +63,9 @@ CASES = [
      {**FILE_KINDS, "another teacher's": lambda d: STUDENT}),
     ("ddkit-train-direct", "--data_path", train_direct_main,
      lambda x, o: ["--data_path", x, "--ddpm_ckpt", CKPT, "--output_dir", o/"d", "--epochs", "1"], FILE_KINDS),
-    ("ddkit-test-direct", "--decoder_ckpt", test_direct_main,
+    ("ddkit-test-direct", "--decoder_ckpt", visualise_main,
      lambda x, o: ["--decoder_ckpt", x, "--n_samples", "1", "--output_dir", o/"v"], {**FILE_KINDS, **OTHER}),
-    ("ddkit-test-direct", "--ddpm_ckpt", test_direct_main,
+    ("ddkit-test-direct", "--ddpm_ckpt", visualise_main,
      lambda x, o: ["--ddpm_ckpt", x, "--decoder_ckpt", STUDENT, "--n_samples", "1", "--output_dir", o/"v"],
      {**FILE_KINDS, "another teacher's": lambda d: CKPT}),
     ("ddkit-eval-teacher", "--ckpt", eval_teacher_main,
@@ -115,7 +115,7 @@ OUTPUTS = [
     ("ddkit-generate-data --output_dir", generate_main, lambda f, d: ["--ckpt", CKPT, "--n_samples", "1", "--steps", "1", "--output_dir", f]),
     ("ddkit-train-ddpm --output_dir", train_ddpm_main,
      lambda f, d: ["--ckpt", CKPT, "--output_dir", f, "--max_steps", "1", "--n_train", "64", "--batch_size", "8"]),
-    ("ddkit-test-direct --output_dir", test_direct_main, lambda f, d: ["--decoder_ckpt", STUDENT, "--n_samples", "1", "--output_dir", f]),
+    ("ddkit-test-direct --output_dir", visualise_main, lambda f, d: ["--decoder_ckpt", STUDENT, "--n_samples", "1", "--output_dir", f]),
     ("ddkit-export --output", export_main, lambda f, d: ["--ckpt", CKPT, "--output", d]),
     ("ddkit-eval-teacher --output", eval_teacher_main, lambda f, d: ["--ckpt", CKPT, "--n", "2", "--steps", "1", "--output", f/"q.json"]),
 ]
@@ -137,7 +137,7 @@ NUMERIC = [
       "--p2_gamma", "--sample_steps", "--n_train", "--eval_n", "--accum_steps", "--input_perturbation", "--time_budget"], []),
     (train_direct_main, "ddkit-train-direct", ["--lr", "--batch_size", "--epochs", "--train_split", "--seed", "--ema_decay",
       "--n_samples", "--max_epochs_this_run", "--num_workers"], []),
-    (test_direct_main, "ddkit-test-direct", ["--n_samples", "--seed", "--bias"], ["--decoder_ckpt", STUDENT]),
+    (visualise_main, "ddkit-test-direct", ["--n_samples", "--seed", "--bias"], ["--decoder_ckpt", STUDENT]),
     (eval_teacher_main, "ddkit-eval-teacher", ["--n", "--steps", "--seed", "--batch_size"], []),
     (train_classifier_main, "ddkit-train-classifier", ["--epochs", "--batch_size", "--lr", "--seed"], []),
     (eval_student_main, "ddkit-eval-student", ["--n", "--ref_steps", "--n_sweep", "--bank_n", "--strengths"], ["--decoder_ckpt", STUDENT]),
