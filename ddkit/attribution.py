@@ -42,7 +42,8 @@ def as_encoder(source) -> DirectEncoder:
     if isinstance(source, DirectDiffusion): return source.encoder
     if isinstance(source, DirectEncoder): return source
     if isinstance(source, MNISTDiffusion): return DirectEncoder(source)
-    raise DDKitError(f"no feature space in a {type(source).__name__}: pass a student (DirectDiffusion), a DirectEncoder or a teacher")
+    raise DDKitError(f"no feature space in a {type(source).__name__}: pass a student (DirectDiffusion), a "
+                     "DirectEncoder or a teacher")
 
 def feature_bank(source, # a student, a `DirectEncoder`, or a teacher (its encoder at the default t): the space
                  path=None, # cache file (`.safetensors`); reused when it holds this encoder's space
@@ -54,7 +55,8 @@ def feature_bank(source, # a student, a `DirectEncoder`, or a teacher (its encod
     if path is not None and Path(path).exists():
         man = read_json(Path(path).with_suffix(".json"))
         if man.get("encoder_sha256") != sha:
-            raise DDKitError(f"{path}: feature bank of another encoder (sha256 {str(man.get('encoder_sha256'))[:12]}): delete it or pass another path")
+            raise DDKitError(f"{path}: feature bank of another encoder (sha256 {str(man.get('encoder_sha256'))[:12]}): "
+                             "delete it or pass another path")
         if n is None or man["count"] == n:
             d = load_file(str(path)); return d["features"].float(), d["labels"]
     xs, ys = mnist_tensors(train=True)

@@ -155,10 +155,12 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
     teacher = load_ddpm(ckpt) if ckpt else bundled_teacher()
     if ablations_only:
         if not ablation_pairs: raise DDKitError("--ablations_only needs --ablation_pairs N (pairs per ablation student)")
-        if not Path(output).exists(): raise DDKitError(f"no {output} to add the ablations to: run `make bench` first, or drop --ablations_only")
+        if not Path(output).exists(): raise DDKitError(f"no {output} to add the ablations to: run `make bench` first, "
+                                                       "or drop --ablations_only")
         r = read_json(output)
         if r["teacher_sha256"] != teacher_checksum(teacher):
-            raise DDKitError(f"{output} was measured on another teacher (sha256 {r['teacher_sha256'][:12]}): pass that --ckpt, or rerun the whole bench")
+            raise DDKitError(f"{output} was measured on another teacher (sha256 {r['teacher_sha256'][:12]}): pass that "
+                             "--ckpt, or rerun the whole bench")
         clf = load_classifier(); te, _ = mnist_tensors(train=False)
         _add_ablations(r, ckpt, ablation_dir, ablation_pairs, ablation_ancestral_pairs, ablation_epochs, clf,
                        classifier_features(te[:, None].float() / 255, clf), output, markdown, ablation_kw)

@@ -19,7 +19,8 @@ __all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'wri
 class DDKitError(Exception):
     "An error whose one-line message names the problem and the fix."
 
-_PATH_ERRORS = {FileExistsError: "exists and is not a folder", NotADirectoryError: "part of this path is a file, not a folder",
+_PATH_ERRORS = {FileExistsError: "exists and is not a folder",
+                NotADirectoryError: "part of this path is a file, not a folder",
                 IsADirectoryError: "is a folder, not a file", PermissionError: "is not writable here"}
 
 def cli_errors(fn):
@@ -129,9 +130,11 @@ def load_newest(paths, # checkpoints, oldest first (`numbered_files`)
         try: return p, torch.load(p, map_location=device, weights_only=True)
         except Exception as e:
             bad = p.with_name(p.name + ".damaged"); p.rename(bad)
-            print(f"warning: {p} cannot be read ({type(e).__name__}): set aside as {bad.name}; resuming from the checkpoint before it",
+            print(f"warning: {p} cannot be read ({type(e).__name__}): set aside as {bad.name}; resuming from the "
+                  "checkpoint before it",
                   file=sys.stderr)
-    if paths: raise DDKitError(f"no checkpoint in {Path(paths[0]).parent} loads (each set aside as *.damaged): start again without --resume, or restore a copy")
+    if paths: raise DDKitError(f"no checkpoint in {Path(paths[0]).parent} loads (each set aside as *.damaged): start "
+                               "again without --resume, or restore a copy")
     return None, None
 
 # %% ../nbs/00_core.ipynb #ee11447f
@@ -146,7 +149,8 @@ def folder_lock(folder, what:str="job"):
     try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         f.seek(0); pid = f.read().strip() or "?"; f.close()
-        raise DDKitError(f"{folder}: another {what} (pid {pid}) is writing here: wait for it to finish, or pass another output folder") from None
+        raise DDKitError(f"{folder}: another {what} (pid {pid}) is writing here: wait for it to finish, or pass "
+                         "another output folder") from None
     f.seek(0); f.truncate(); f.write(str(os.getpid())); f.flush()
     try: yield
     finally:

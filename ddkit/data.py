@@ -70,7 +70,8 @@ def rebuild_mnist_idx(raw_dir, # folder to write the four IDX files into
     raw_dir = Path(raw_dir); raw_dir.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         got = hashlib.md5(data).hexdigest()
-        if got != MNIST_MD5[name]: raise DDKitError(f"rebuilt {name} has MD5 {got}, expected {MNIST_MD5[name]}: the file {src} is not the MNIST copy ddkit expects")
+        if got != MNIST_MD5[name]: raise DDKitError(f"rebuilt {name} has MD5 {got}, expected {MNIST_MD5[name]}: the "
+                                                    f"file {src} is not the MNIST copy ddkit expects")
         atomic_write(raw_dir/name, lambda tmp, d=data: Path(tmp).write_bytes(d))
     return raw_dir
 

@@ -77,7 +77,8 @@ class MNISTDiffusion(nn.Module):
 def infer_config(sd:dict, path="checkpoint"):
     "Constructor arguments of `MNISTDiffusion` read off a state dict's shapes."
     def need(k):
-        if k not in sd: raise DDKitError(f"{path}: not MNIST Diffusion weights (no '{k}'): pass a checkpoint written by the MNIST Diffusion training code or by ddkit")
+        if k not in sd: raise DDKitError(f"{path}: not MNIST Diffusion weights (no '{k}'): pass a checkpoint written "
+                                         "by the MNIST Diffusion training code or by ddkit")
         return sd[k]
     w = need("model.init_conv.module.0.weight")
     temb = need("model.time_embedding.weight")
@@ -89,25 +90,32 @@ def infer_config(sd:dict, path="checkpoint"):
 
 def _read_state_dict(path, ema):
     path = Path(path)
-    if not path.exists(): raise DDKitError(f"{path}: no such file: pass the path of a MNIST Diffusion checkpoint (steps_XXXXXXXX.pt) or a ddkit .safetensors file")
-    if path.is_dir(): raise DDKitError(f"{path}: is a folder, not a checkpoint: pass a steps_XXXXXXXX.pt or .safetensors file inside it")
-    if path.stat().st_size == 0: raise DDKitError(f"{path}: is empty (0 bytes): the copy or the save did not finish; copy it again")
+    if not path.exists(): raise DDKitError(f"{path}: no such file: pass the path of a MNIST Diffusion checkpoint "
+                                           "(steps_XXXXXXXX.pt) or a ddkit .safetensors file")
+    if path.is_dir(): raise DDKitError(f"{path}: is a folder, not a checkpoint: pass a steps_XXXXXXXX.pt or "
+                                       ".safetensors file inside it")
+    if path.stat().st_size == 0: raise DDKitError(f"{path}: is empty (0 bytes): the copy or the save did not finish; "
+                                                  "copy it again")
     if path.suffix == ".safetensors":
         try:
             with safe_open(str(path), "pt") as f:
                 meta = f.metadata() or {}
                 sd = {k: f.get_tensor(k) for k in f.keys()}
-        except Exception as e: raise DDKitError(f"{path}: cannot be read as safetensors ({type(e).__name__}): the file is truncated or damaged; copy it again") from None
+        except Exception as e: raise DDKitError(f"{path}: cannot be read as safetensors ({type(e).__name__}): the file "
+                                                "is truncated or damaged; copy it again") from None
         return sd, json.loads(meta["config"]) if "config" in meta else None
     try: ck = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:
         msg = (str(e).splitlines() or [""])[0][:120]  # some exceptions carry no message
         if "weights_only" in str(e) or "Unsupported global" in str(e):
-            raise DDKitError(f"{path}: holds pickled Python objects, not just weights; ddkit only loads tensors (weights_only=True): re-save the state dicts") from None
-        raise DDKitError(f"{path}: cannot be read as a torch checkpoint ({type(e).__name__}: {msg}): the file is truncated or damaged; copy it again") from None
+            raise DDKitError(f"{path}: holds pickled Python objects, not just weights; ddkit only loads tensors "
+                             "(weights_only=True): re-save the state dicts") from None
+        raise DDKitError(f"{path}: cannot be read as a torch checkpoint ({type(e).__name__}: {msg}): the file is "
+                         "truncated or damaged; copy it again") from None
     if not isinstance(ck, dict) or "model" not in ck:
         keys = list(ck)[:5] if isinstance(ck, dict) else type(ck).__name__
-        raise DDKitError(f"{path}: not a MNIST Diffusion checkpoint (expected keys 'model' and 'model_ema', found {keys}): pass a steps_XXXXXXXX.pt file")
+        raise DDKitError(f"{path}: not a MNIST Diffusion checkpoint (expected keys 'model' and 'model_ema', found "
+                         f"{keys}): pass a steps_XXXXXXXX.pt file")
     if ema:
         if "model_ema" not in ck: raise DDKitError(f"{path}: has no 'model_ema' weights: load it with ema=False")
         sd = {k[len("module."):]: v for k, v in ck["model_ema"].items() if k.startswith("module.")}
@@ -123,14 +131,17 @@ def load_ddpm(path, # `steps_XXXXXXXX.pt` (original format) or ddkit `.safetenso
     sd, cfg = _read_state_dict(path, ema)
     inferred = infer_config(sd, path)
     if base_dim is not None and inferred["base_dim"] != base_dim:
-        raise DDKitError(f"{path}: has base_dim={inferred['base_dim']} but base_dim={base_dim} was asked for: pass --model_base_dim {inferred['base_dim']} or another checkpoint")
+        raise DDKitError(f"{path}: has base_dim={inferred['base_dim']} but base_dim={base_dim} was asked for: pass "
+                         f"--model_base_dim {inferred['base_dim']} or another checkpoint")
     m = MNISTDiffusion(**{**inferred, **(cfg or {})})
     try: res = m.load_state_dict(sd, strict=False)
     except RuntimeError as e:
         first = [l.strip() for l in str(e).splitlines() if "size mismatch" in l][:1] or [str(e).splitlines()[0]]
-        raise DDKitError(f"{path}: weights do not fit the MNIST Diffusion UNet ({first[0][:160]}): is it another architecture?") from None
+        raise DDKitError(f"{path}: weights do not fit the MNIST Diffusion UNet ({first[0][:160]}): is it another "
+                         "architecture?") from None
     bad = [f"missing {k}" for k in res.missing_keys] + [f"unexpected {k}" for k in res.unexpected_keys]
-    if bad: raise DDKitError(f"{path}: weights do not fit the MNIST Diffusion UNet ({len(bad)} problems, e.g. {bad[0]}): is it another architecture?")
+    if bad: raise DDKitError(f"{path}: weights do not fit the MNIST Diffusion UNet ({len(bad)} problems, e.g. "
+                             f"{bad[0]}): is it another architecture?")
     return m.to(default_device(device) if device else "cpu").eval()
 
 def save_ddpm(model:MNISTDiffusion, path, **meta):
@@ -190,7 +201,8 @@ def sample_from_noise(model:MNISTDiffusion, # the teacher
     "Run one sampler from the given noise; returns images in [0,1]."
     if sampler not in SAMPLERS: raise DDKitError(f"unknown sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
     if noise.ndim != 4 or noise.shape[1:] != (model.in_channels, model.image_size, model.image_size):
-        raise DDKitError(f"noise has shape {tuple(noise.shape)}: expected [B,{model.in_channels},{model.image_size},{model.image_size}]")
+        raise DDKitError(f"noise has shape {tuple(noise.shape)}: expected "
+                         f"[B,{model.in_channels},{model.image_size},{model.image_size}]")
     dev = model.betas.device
     net = eps_model or fast_unet(model)
     x = noise.to(dev, torch.float32)
@@ -238,7 +250,8 @@ def bundled_path(name:str) -> Path:
 def bundled_teacher(device=None) -> MNISTDiffusion:
     "The teacher that ships with ddkit (base_dim=64, EMA weights)."
     p = bundled_path("teacher.safetensors")
-    if not p.exists(): raise DDKitError(f"{p}: the bundled teacher is missing from this install: reinstall ddkit or pass a checkpoint path")
+    if not p.exists(): raise DDKitError(f"{p}: the bundled teacher is missing from this install: reinstall ddkit or "
+                                        "pass a checkpoint path")
     return load_ddpm(p, device=device)
 
 # %% ../nbs/03_ddpm.ipynb #2b8b90a1

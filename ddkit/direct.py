@@ -29,8 +29,10 @@ def resolve_encoder_t(t, # 'last' (T-1), 'none' / None (no time conditioning) or
     if t is None or t == "none" or t == "None": return None
     if t == "last": return T - 1
     try: t = int(t)
-    except (TypeError, ValueError): raise DDKitError(f"encoder timestep {t!r}: use 'last', 'none' or an integer in [0, {T})") from None
-    if not 0 <= t < T: raise DDKitError(f"encoder timestep {t} is outside [0, {T}): use 'last' ({T - 1}), 'none' or 0..{T - 1}")
+    except (TypeError, ValueError): raise DDKitError(f"encoder timestep {t!r}: use 'last', 'none' or an integer in [0, "
+                                                     f"{T})") from None
+    if not 0 <= t < T: raise DDKitError(f"encoder timestep {t} is outside [0, {T}): use 'last' ({T - 1}), 'none' or "
+                                        f"0..{T - 1}")
     return t
 
 class DirectEncoder(nn.Module):
@@ -74,14 +76,19 @@ def apply_hook(hook_fn, features, point:str="bottleneck"):
     name = f"{_hook_name(hook_fn)} (at {point})" if point != "bottleneck" else _hook_name(hook_fn)
     try: out = hook_fn(features)
     except DDKitError: raise
-    except Exception as e: raise DDKitError(f"hook {name} raised {type(e).__name__}: {e}: fix the hook (the features are {tuple(features.shape)})") from e
-    if not torch.is_tensor(out): raise DDKitError(f"hook {name} returned {type(out).__name__}, not a tensor: return the edited features")
+    except Exception as e: raise DDKitError(f"hook {name} raised {type(e).__name__}: {e}: fix the hook (the features "
+                                            f"are {tuple(features.shape)})") from e
+    if not torch.is_tensor(out): raise DDKitError(f"hook {name} returned {type(out).__name__}, not a tensor: return "
+                                                  "the edited features")
     if out.shape != features.shape:
-        raise DDKitError(f"hook {name} returned shape {tuple(out.shape)}, expected {tuple(features.shape)}: keep the features' shape")
+        raise DDKitError(f"hook {name} returned shape {tuple(out.shape)}, expected {tuple(features.shape)}: keep the "
+                         "features' shape")
     if out.dtype != features.dtype or out.device != features.device:
-        raise DDKitError(f"hook {name} returned {out.dtype} on {out.device}, expected {features.dtype} on {features.device}: keep dtype and device")
+        raise DDKitError(f"hook {name} returned {out.dtype} on {out.device}, expected {features.dtype} on "
+                         f"{features.device}: keep dtype and device")
     if not torch.isfinite(out).all():
-        raise DDKitError(f"hook {name} returned NaN or infinite features: check its arithmetic (division by zero? too large a scale?)")
+        raise DDKitError(f"hook {name} returned NaN or infinite features: check its arithmetic (division by zero? too "
+                         "large a scale?)")
     return out
 
 def hook_dict(hook_fn, # None, a bottleneck hook `f(features) -> features`, or a dict {hook point: hook}
@@ -137,13 +144,16 @@ class DirectDiffusion(nn.Module):
         "`noise` as a finite float tensor [B,1,28,28] on the model's device and dtype, or a one-line error naming the fix."
         if isinstance(noise, np.ndarray): noise = torch.from_numpy(noise)
         if not torch.is_tensor(noise):
-            raise DDKitError(f"noise is a {type(noise).__name__}: pass a tensor [B,1,28,28] (e.g. ddkit.ddpm.noise_from_seeds)")
+            raise DDKitError(f"noise is a {type(noise).__name__}: pass a tensor [B,1,28,28] (e.g. "
+                             "ddkit.ddpm.noise_from_seeds)")
         if noise.ndim != 4 or noise.shape[1:] != (1, 28, 28):
             raise DDKitError(f"noise has shape {tuple(noise.shape)}: expected [B,1,28,28]")
         if len(noise) == 0: raise DDKitError("noise is an empty batch [0,1,28,28]: pass at least one noise")
         if not noise.is_floating_point():
-            raise DDKitError(f"noise has dtype {noise.dtype}: pass Gaussian noise as floats, e.g. torch.randn(B, 1, 28, 28)")
-        if not torch.isfinite(noise).all(): raise DDKitError("noise holds NaN or infinite values: pass finite Gaussian noise")
+            raise DDKitError(f"noise has dtype {noise.dtype}: pass Gaussian noise as floats, e.g. torch.randn(B, 1, "
+                             "28, 28)")
+        if not torch.isfinite(noise).all(): raise DDKitError("noise holds NaN or infinite values: pass finite Gaussian "
+                                                             "noise")
         p = next(self.decoder.parameters())
         return noise.to(p.device, p.dtype)  # float64 / float16 noise is cast to the weights' dtype
 
@@ -163,23 +173,30 @@ class DirectDiffusion(nn.Module):
 # %% ../nbs/06_direct.ipynb #da1b3106
 def read_student(p, weights:str="ema"):
     "(decoder state dict, metadata) of a `ddkit-train-direct` checkpoint (its EMA or raw decoder) or an exported `.safetensors`."
-    if p.is_dir(): raise DDKitError(f"{p}: is a folder, not a student file: pass its best_model.pt or an exported .safetensors")
+    if p.is_dir(): raise DDKitError(f"{p}: is a folder, not a student file: pass its best_model.pt or an exported "
+                                    ".safetensors")
     if p.suffix == ".safetensors":
         try:
             with safe_open(str(p), "pt") as f: md = f.metadata() or {}; sd = {k: f.get_tensor(k) for k in f.keys()}
-        except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not safetensors") from None
-        if md.get("kind") != "ddkit-direct-decoder": raise DDKitError(f"{p}: not an exported direct decoder: pass a file written by ddkit-export-student")
+        except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or "
+                                                "damaged, or not safetensors") from None
+        if md.get("kind") != "ddkit-direct-decoder": raise DDKitError(f"{p}: not an exported direct decoder: pass a "
+                                                                      "file written by ddkit-export-student")
         enc = {k[len("encoder."):]: v for k, v in sd.items() if k.startswith("encoder.")}
         sd = {k: v for k, v in sd.items() if not k.startswith("encoder.")}
         return sd, dict(teacher_sha256=md.get("teacher_sha256"),
                         encoder_t=resolve_encoder_t(md.get("encoder_t", "None"), 10**9),
                         encoder=enc or None, wall_s=float(md.get("wall_s", "nan")), args=json.loads(md.get("args", "{}")))
-    if p.stat().st_size == 0: raise DDKitError(f"{p}: is empty (0 bytes): pass a checkpoint written by ddkit-train-direct")
+    if p.stat().st_size == 0: raise DDKitError(f"{p}: is empty (0 bytes): pass a checkpoint written by "
+                                               "ddkit-train-direct")
     try: ck = torch.load(p, map_location="cpu", weights_only=True)
-    except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or damaged, or not a torch checkpoint") from None
+    except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or "
+                                            "damaged, or not a torch checkpoint") from None
     if not isinstance(ck, dict) or "decoder_ema" not in ck:
-        raise DDKitError(f"{p}: not a direct-decoder checkpoint (no 'decoder_ema'): pass a file written by ddkit-train-direct")
-    if weights not in ("ema", "raw"): raise DDKitError(f"--weights {weights}: unknown: pass 'ema' (the averaged decoder) or 'raw' (the last optimiser step's)")
+        raise DDKitError(f"{p}: not a direct-decoder checkpoint (no 'decoder_ema'): pass a file written by "
+                         "ddkit-train-direct")
+    if weights not in ("ema", "raw"): raise DDKitError(f"--weights {weights}: unknown: pass 'ema' (the averaged "
+                                                       "decoder) or 'raw' (the last optimiser step's)")
     # AveragedModel's keys
     unwrap = lambda sd: {k[len("module."):]: v for k, v in sd.items() if k.startswith("module.")}
     sd = unwrap(ck["decoder_ema"]) if weights == "ema" else ck["decoder"]
@@ -194,10 +211,12 @@ def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
                 device=None) -> DirectDiffusion:
     "A trained `DirectDiffusion` (EMA decoder weights), in eval mode."
     p = Path(decoder_ckpt)
-    if not p.exists(): raise DDKitError(f"{p}: no such file: pass --decoder_ckpt with a best_model.pt or ckpt_epoch_XXX.pt")
+    if not p.exists(): raise DDKitError(f"{p}: no such file: pass --decoder_ckpt with a best_model.pt or "
+                                        "ckpt_epoch_XXX.pt")
     sd, md = read_student(p)
     if md["teacher_sha256"] != teacher_checksum(teacher):
-        raise DDKitError(f"{p}: was trained on another teacher (sha256 {str(md['teacher_sha256'])[:12]}): pass the --ddpm_ckpt it was trained with")
+        raise DDKitError(f"{p}: was trained on another teacher (sha256 {str(md['teacher_sha256'])[:12]}): pass the "
+                         "--ddpm_ckpt it was trained with")
     m = DirectDiffusion(teacher, t=md["encoder_t"])
     m.decoder.load_state_dict(sd)
     if md.get("encoder") is not None: m.encoder.load_state_dict(md["encoder"])  # a student that trained its encoder
@@ -207,5 +226,6 @@ def bundled_student(teacher=None, # default: the bundled teacher
                     device=None) -> DirectDiffusion:
     "The one-step student that ships with ddkit, on the bundled teacher."
     p = bundled_path("student.safetensors")
-    if not p.exists(): raise DDKitError(f"{p}: no bundled student in this install yet: train one with 'make student bundle-student' or pass a best_model.pt to load_direct")
+    if not p.exists(): raise DDKitError(f"{p}: no bundled student in this install yet: train one with 'make student "
+                                        "bundle-student' or pass a best_model.pt to load_direct")
     return load_direct(teacher or bundled_teacher(), p, device)

@@ -143,10 +143,13 @@ def read_report(path) -> dict:
     p, fix = Path(path), "pass a student_quality.json written by ddkit-eval-student"
     if not p.is_file(): raise DDKitError(f"{p}: {'a folder, not a file' if p.is_dir() else 'no such file'}: {fix}")
     try: r = json.loads(p.read_text())
-    except (UnicodeDecodeError, json.JSONDecodeError) as e: raise DDKitError(f"{p}: not JSON ({type(e).__name__}): {fix}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e: raise DDKitError(f"{p}: not JSON ({type(e).__name__}): "
+                                                                             f"{fix}") from None
     if not isinstance(r, dict) or not _REPORT_KEYS <= set(r):
-        raise DDKitError(f"{p}: not a student report (it lacks {sorted(_REPORT_KEYS - set(r if isinstance(r, dict) else {}))}): {fix}")
-    if r["teacher_ref"] is None: raise DDKitError(f"{p}: a report without the teacher's reference (older ddkit): rerun ddkit-eval-student")
+        raise DDKitError(f"{p}: not a student report (it lacks "
+                         f"{sorted(_REPORT_KEYS - set(r if isinstance(r, dict) else {}))}): {fix}")
+    if r["teacher_ref"] is None: raise DDKitError(f"{p}: a report without the teacher's reference (older ddkit): rerun "
+                                                  "ddkit-eval-student")
     return r
 
 def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
@@ -157,7 +160,8 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
     teacher = teacher or bundled_teacher()
     reps_ = [read_report(p) for p in reports]
     labels = labels or [Path(r["student"]).parent.name for r in reps_]
-    if len(labels) != len(reps_): raise DDKitError(f"{len(labels)} labels for {len(reps_)} reports: pass one --labels entry per report")
+    if len(labels) != len(reps_): raise DDKitError(f"{len(labels)} labels for {len(reps_)} reports: pass one --labels "
+                                                   "entry per report")
     seed, ref = reps_[0]["seed"], reps_[0]["teacher_ref"]
     z = noise_from_seeds(range(seed, seed + n_grid)); zs = noise_from_seeds(range(speed_batch))
     grid, rows = [teacher_reference(teacher, seed, n_grid, ref["sampler"], ref["steps"], progress=False)], []

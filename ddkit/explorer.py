@@ -54,8 +54,10 @@ def _slider(desc, v, lo, hi, step):
 class HookExplorer:
     "Pick a hook and its settings; the student's samples for fixed seeds redraw on every change."
     HOOKS = ("none", "amplify", "bias", "channels", "pc direction")
-    CONTROLS = {"none": (), "amplify": ("scale",), "bias": ("bias",), "channels": ("channels", "scale"), "pc direction": ("pc", "alpha")}
-    START = {"amplify": dict(scale=1.5), "bias": dict(bias=0.5), "channels": dict(scale=2.0), "pc direction": dict(alpha=2.0)}
+    CONTROLS = {"none": (), "amplify": ("scale",), "bias": ("bias",), "channels": ("channels", "scale"),
+                "pc direction": ("pc", "alpha")}
+    START = {"amplify": dict(scale=1.5), "bias": dict(bias=0.5), "channels": dict(scale=2.0),
+             "pc direction": dict(alpha=2.0)}
     def __init__(self, model, # a `DirectDiffusion`
                  n:int=16, # samples shown
                  pca=None, # fitted PCA of bottleneck features for the "pc direction" hook, or a function fitting one on first use
@@ -209,7 +211,8 @@ class FeatureSpaceExplorer:
         ax.set_xlabel("PC1"); ax.set_ylabel("PC2"); ax.set_title(f"point {i}, label {self.labels[i]}")
         fig.colorbar(sc, ax=ax, label="digit")
         fig.canvas.draw()
-        self._pixels = ax.transData.transform(np.asarray(self.coords, dtype=float))  # display pixels, origin bottom left
+        # display pixels, origin bottom left
+        self._pixels = ax.transData.transform(np.asarray(self.coords, dtype=float))
         self._height = fig.bbox.height
         buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=self.dpi); plt.close(fig)
         set_png(self.plot, buf.getvalue())
@@ -260,7 +263,8 @@ def feature_space_explorer(model=None, # a `DirectDiffusion` (default: the bundl
     if n_generated:
         g = model(noise_from_seeds(range(seed, seed + n_generated)), hook)
         samples = pca.transform(encode_images(model.encoder, g * 2 - 1, progress=False).flatten(1).numpy())
-    return FeatureSpaceExplorer(pca.transform(f.flatten(1).numpy()), xs[:n, None].float() / 255, ys[:n].numpy(), samples)
+    return FeatureSpaceExplorer(pca.transform(f.flatten(1).numpy()), xs[:n, None].float() / 255, ys[:n].numpy(),
+                                samples)
 
 # %% ../nbs/15_explorers.ipynb #01e8bff3
 def _median_render(fn, values, reps:int=5) -> float:
@@ -283,13 +287,16 @@ def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled stu
     r = {}
     t0 = time.perf_counter(); hx = hook_explorer(model); r["hook_first_picture_s"] = time.perf_counter() - t0
     hx.hook.value = "amplify"
-    r["hook_interaction_s"] = _median_render(lambda v: setattr(hx.scale, "value", v), [1.1, 1.3, 1.6, 1.9, 2.2, 2.5], reps)
+    r["hook_interaction_s"] = _median_render(lambda v: setattr(hx.scale, "value", v), [1.1, 1.3, 1.6, 1.9, 2.2, 2.5],
+                                             reps)
     if cold and bank_cache_path(model, bank_n).exists(): os.remove(bank_cache_path(model, bank_n))
     t0 = time.perf_counter(); ax = attribution_explorer(model, bank_n=bank_n)
     r["attribution_first_picture_s" + ("_cold" if cold else "")] = time.perf_counter() - t0
     if cold:
-        t0 = time.perf_counter(); ax = attribution_explorer(model, bank_n=bank_n); r["attribution_first_picture_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter(); ax = attribution_explorer(model, bank_n=bank_n)
+        r["attribution_first_picture_s"] = time.perf_counter() - t0
     r["attribution_interaction_s"] = _median_render(lambda v: setattr(ax.index, "value", v), range(1, 7), reps)
-    t0 = time.perf_counter(); fx = feature_space_explorer(model); r["feature_space_first_picture_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter(); fx = feature_space_explorer(model)
+    r["feature_space_first_picture_s"] = time.perf_counter() - t0
     r["feature_space_interaction_s"] = _median_render(lambda v: setattr(fx.point, "value", v), range(1, 7), reps)
     return dict(r, threads=torch.get_num_threads(), bank_n=bank_n or 60_000)

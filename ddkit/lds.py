@@ -20,7 +20,8 @@ def lds_pool(labels, # training labels [N] (e.g. MNIST's)
     out = []
     for c in np.unique(labels):
         idx = np.flatnonzero(labels == c)
-        if len(idx) < per_class: raise DDKitError(f"class {c} has {len(idx)} images, fewer than per_class={per_class}: lower it")
+        if len(idx) < per_class: raise DDKitError(f"class {c} has {len(idx)} images, fewer than per_class={per_class}: "
+                                                  "lower it")
         out.append(rng.choice(idx, per_class, replace=False))
     return np.sort(np.concatenate(out))
 
@@ -64,5 +65,6 @@ def noise_ceiling(outputs_a, outputs_b, # [m, Q]: the same subsets trained with 
                  ) -> float:
     "Mean over queries of the Spearman correlation, across subsets, of two seeds' outputs."
     a, b = np.asarray(outputs_a, float), np.asarray(outputs_b, float)
-    if a.shape != b.shape: raise DDKitError(f"outputs of shapes {a.shape} and {b.shape}: pass the same subsets and queries")
+    if a.shape != b.shape: raise DDKitError(f"outputs of shapes {a.shape} and {b.shape}: pass the same subsets and "
+                                            "queries")
     return float(_spearman_rows(a, b).mean())

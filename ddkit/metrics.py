@@ -87,10 +87,12 @@ def load_classifier(path=None):
     "Load the evaluation classifier (default: the bundled one), in eval mode."
     from ddkit.ddpm import bundled_path
     path = Path(path or bundled_path("classifier.safetensors"))
-    if not path.exists(): raise DDKitError(f"{path}: no such classifier file: run ddkit-train-classifier or reinstall ddkit")
+    if not path.exists(): raise DDKitError(f"{path}: no such classifier file: run ddkit-train-classifier or reinstall "
+                                           "ddkit")
     clf = MnistClassifier()
     try: clf.load_state_dict(load_file(str(path)))
-    except Exception as e: raise DDKitError(f"{path}: not a ddkit MNIST classifier ({type(e).__name__}): pass the file written by ddkit-train-classifier") from None
+    except Exception as e: raise DDKitError(f"{path}: not a ddkit MNIST classifier ({type(e).__name__}): pass the file "
+                                            "written by ddkit-train-classifier") from None
     return clf.eval()
 
 @cli_errors
@@ -218,7 +220,8 @@ def eval_teacher_main(argv=None):
     p.add_argument("--raw", action="store_true", help="score a steps_XXXXXXXX.pt's raw weights instead of its EMA")
     a = p.parse_args(argv)
     if a.raw and not (a.ckpt and Path(a.ckpt).suffix == ".pt"):
-        raise DDKitError("--raw: only a training checkpoint (steps_XXXXXXXX.pt) holds raw weights beside its EMA: pass one with --ckpt")
+        raise DDKitError("--raw: only a training checkpoint (steps_XXXXXXXX.pt) holds raw weights beside its EMA: pass "
+                         "one with --ckpt")
     limit_threads()
     model = load_ddpm(a.ckpt, ema=not a.raw, device=a.device) if a.ckpt else bundled_teacher(a.device)
     r, x = evaluate_teacher(model, a.n, a.sampler, a.steps, a.seed, batch_size=a.batch_size)

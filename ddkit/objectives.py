@@ -128,10 +128,13 @@ def parse_loss(spec:str) -> dict:
     out = {}
     for part in [p.strip() for p in str(spec).split(",") if p.strip()]:
         name, _, w = part.partition("=")
-        if name not in OBJECTIVES: raise DDKitError(f"--loss {spec!r}: unknown term {name!r}: use {', '.join(OBJECTIVES)}, e.g. mse=0.25,dmd=1")
+        if name not in OBJECTIVES: raise DDKitError(f"--loss {spec!r}: unknown term {name!r}: use "
+                                                    f"{', '.join(OBJECTIVES)}, e.g. mse=0.25,dmd=1")
         try: w = float(w) if w else 1.0
-        except ValueError: raise DDKitError(f"--loss {spec!r}: weight {w!r} of {name} is not a number: write e.g. {name}=0.5") from None
-        if not math.isfinite(w) or w <= 0: raise DDKitError(f"--loss {spec!r}: weight of {name} must be a positive number")
+        except ValueError: raise DDKitError(f"--loss {spec!r}: weight {w!r} of {name} is not a number: write e.g. "
+                                            f"{name}=0.5") from None
+        if not math.isfinite(w) or w <= 0: raise DDKitError(f"--loss {spec!r}: weight of {name} must be a positive "
+                                                            "number")
         if name in out: raise DDKitError(f"--loss {spec!r}: {name} is named twice: name each term once")
         out[name] = w
     if not out: raise DDKitError("--loss is empty: name at least one term, e.g. --loss mse")

@@ -84,7 +84,8 @@ def _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, d
     # the teacher is its checksum (its path is only a label); the count may change: shard k depends on seed, batch size, k
     diff = [k for k in cfg if k not in ("teacher", "n_samples") and old.get(k) != cfg[k]]
     if diff:
-        raise DDKitError(f"{out} holds a run with other settings ({', '.join(diff)}): rerun with the same arguments, or use another --output_dir")
+        raise DDKitError(f"{out} holds a run with other settings ({', '.join(diff)}): rerun with the same arguments, "
+                         "or use another --output_dir")
     if old["n_samples"] != n_samples:  # grow or shrink the set: the manifest is rewritten once every shard is there
         if world > 1 and dist.is_initialized(): dist.barrier()
         if rank == 0:
@@ -105,7 +106,8 @@ def _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, d
     if world > 1 and dist.is_initialized(): dist.barrier()
     if rank == 0:
         missing = [k for k in range(n_shards) if not (out/shard_name(k)).exists()]
-        if missing: raise DDKitError(f"{out}: {len(missing)} shards missing after the run (e.g. {shard_name(missing[0])}): rerun the same command to finish")
+        if missing: raise DDKitError(f"{out}: {len(missing)} shards missing after the run (e.g. "
+                                     f"{shard_name(missing[0])}): rerun the same command to finish")
         write_json(out/"manifest.json",
                    {**old, "count": n_samples,
                     "shards": [dict(file=shard_name(k),
@@ -122,18 +124,23 @@ class PairDataset(torch.utils.data.Dataset):
         path = Path(path)
         self.root = path.parent if path.suffix == ".json" else path
         mf = self.root/"manifest.json"
-        if not mf.exists(): raise DDKitError(f"{self.root}: no manifest.json: the pair generation did not finish; rerun ddkit-generate-data with the same arguments")
+        if not mf.exists(): raise DDKitError(f"{self.root}: no manifest.json: the pair generation did not finish; "
+                                             "rerun ddkit-generate-data with the same arguments")
         self.manifest = read_json(mf)
         if teacher is not None and self.manifest["teacher_sha256"] != teacher_checksum(teacher):
-            raise DDKitError(f"{self.root}: pairs were made by another teacher (sha256 {self.manifest['teacher_sha256'][:12]}, "
-                             f"yours {teacher_checksum(teacher)[:12]}): pass the --ddpm_ckpt that generated them, or regenerate the pairs")
+            raise DDKitError(f"{self.root}: pairs were made by another teacher (sha256 "
+                             f"{self.manifest['teacher_sha256'][:12]}, "
+                             f"yours {teacher_checksum(teacher)[:12]}): pass the --ddpm_ckpt that generated them, or "
+                             "regenerate the pairs")
         self.bs, self.n = self.manifest["batch_size"], self.manifest["count"]
         if verify:
             for s in self.manifest["shards"]:
                 f = self.root/s["file"]
-                if not f.exists(): raise DDKitError(f"{f}: missing: rerun ddkit-generate-data with the same arguments to make it again")
+                if not f.exists(): raise DDKitError(f"{f}: missing: rerun ddkit-generate-data with the same arguments "
+                                                    "to make it again")
                 if file_sha256(f) != s["sha256"]:
-                    raise DDKitError(f"{f}: does not match the manifest's sha256 (damaged or changed): rerun ddkit-generate-data with the same arguments to make it again")
+                    raise DDKitError(f"{f}: does not match the manifest's sha256 (damaged or changed): rerun "
+                                     "ddkit-generate-data with the same arguments to make it again")
         self._handles = {}
 
     def __len__(self): return self.n

@@ -29,7 +29,8 @@ def vs_teacher_markdown(s):
     "The student beside the teacher's sample of the same noise: quality, diversity, fidelity."
     t = s.get("teacher_ref")
     if t is None:  # a report from before the teacher reference (DPM-20 on 200 other noises)
-        return (f"| metric | value |\n|---|---|\n| classifier-FID | {s['classifier_fid']:.2f} |\n| share p > 0.9 | {s['confident_share']:.1%} |\n"
+        return (f"| metric | value |\n|---|---|\n| classifier-FID | {s['classifier_fid']:.2f} |\n| share p > 0.9 | "
+                f"{s['confident_share']:.1%} |\n"
                 f"| label agreement with the teacher | {s['label_agreement']:.1%} |\n")
     ref = f"teacher {t['sampler'].upper()}-{t['steps']}"
     return f"""{s['n']} noises; each through the student once and through the {ref}.
@@ -47,8 +48,10 @@ def vs_teacher_markdown(s):
 # %% ../nbs/17_report.ipynb #55ffeef3
 HOOK_TITLES = dict(include="Include hook (`include_samples`): the bottleneck toward the mean feature of the targets",
                     exclude="Exclude hook (`exclude_samples`): the bottleneck away from the targets",
-                    include_inverted="Include at every hook point (`include_points`): toward the targets' inverted noise features",
-                    exclude_inverted="Exclude at every hook point (`exclude_points`): away from the targets' inverted noise features")
+                    include_inverted="Include at every hook point (`include_points`): toward the targets' inverted "
+                                     "noise features",
+                    exclude_inverted="Exclude at every hook point (`exclude_points`): away from the targets' inverted "
+                                     "noise features")
 
 def _inv_note(hook, s):
     if not hook.endswith("_inverted"): return ""
@@ -56,7 +59,8 @@ def _inv_note(hook, s):
 
 def sweep_markdown(hook, rows, s, png):
     "One hook sweep: its title, targets, table and plot."
-    t = "\n".join(f"| {w['strength']:.2f} | {w['class_rate']:.1%} | {w['median_target_rank']:.0f} | {w['mean_confidence']:.3f} | "
+    t = "\n".join(f"| {w['strength']:.2f} | {w['class_rate']:.1%} | {w['median_target_rank']:.0f} | "
+                  f"{w['mean_confidence']:.3f} | "
                   f"{w['confident_share']:.1%} | {w.get('diversity', float('nan')):.3f} | {w['classifier_fid']:.1f} |" for w in rows)
     return f"""
 ### {HOOK_TITLES.get(hook, hook)}
@@ -92,17 +96,24 @@ def students_markdown(rows, png_name):
     "The comparison table of `compare_students` rows."
     fmt = lambda v, f: "" if v is None or v != v else format(v, f)
     t = rows[0]["report"]["teacher_ref"]
-    head = ("| student | train time | classifier-FID | ratio to teacher | share p > 0.9 | label agreement | precision | recall | "
+    head = ("| student | train time | classifier-FID | ratio to teacher | share p > 0.9 | label agreement | precision "
+            "| recall | "
             "MSE vs teacher | PSNR | images/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
     tl = f"| teacher {t['sampler'].upper()}-{t['steps']} | | {t['classifier_fid']:.1f} | 1.00x | {t['confident_share']:.1%} | | {t['precision']:.3f} | {t['recall']:.3f} | | | |\n"
-    body = "".join(f"| {r['label']} | {fmt((r['report'].get('train_wall_s') or float('nan')) / 60, '.0f')} min | {r['report']['classifier_fid']:.1f} | "
-                   f"{r['report']['fid_ratio']:.2f}x | {r['report']['confident_share']:.1%} | {r['report']['label_agreement']:.1%} | "
-                   f"{r['report']['precision']:.3f} ({r['report']['precision_ratio']:.2f}x) | {r['report']['recall']:.3f} ({r['report']['recall_ratio']:.2f}x) | "
-                   f"{r['report']['mse_vs_teacher']:.4f} | {r['report']['psnr_vs_teacher']:.1f} dB | {r['images_per_s']:.0f} |\n" for r in rows)
+    body = "".join(f"| {r['label']} | {fmt((r['report'].get('train_wall_s') or float('nan')) / 60, '.0f')} min | "
+                   f"{r['report']['classifier_fid']:.1f} | "
+                   f"{r['report']['fid_ratio']:.2f}x | {r['report']['confident_share']:.1%} | "
+                   f"{r['report']['label_agreement']:.1%} | "
+                   f"{r['report']['precision']:.3f} ({r['report']['precision_ratio']:.2f}x) | "
+                   f"{r['report']['recall']:.3f} ({r['report']['recall_ratio']:.2f}x) | "
+                   f"{r['report']['mse_vs_teacher']:.4f} | {r['report']['psnr_vs_teacher']:.1f} dB | "
+                   f"{r['images_per_s']:.0f} |\n" for r in rows)
     n = rows[0]["report"]["n"]
     return (f"{STUDENTS_BEGIN}\n## One-step students side by side (`ddkit-compare-students`)\n\n{n} noises (seeds from "
-            f"{rows[0]['report']['seed']:,}), each through every student once and through the teacher; ratios are to the teacher's "
-            f"figure; images/s at batch 100, measured in one run. Train time: the student's own (pair generation not included).\n\n"
+            f"{rows[0]['report']['seed']:,}), each through every student once and through the teacher; ratios are to "
+            "the teacher's "
+            "figure; images/s at batch 100, measured in one run. Train time: the student's own (pair generation not "
+            "included).\n\n"
             + head + tl + body + f"\n![the same noise through the teacher and each student]({png_name})\n{STUDENTS_END}")
 
 # %% ../nbs/17_report.ipynb #4b2b7a86
@@ -110,14 +121,20 @@ def ablation_markdown(rows, run=None, teacher_sha256=None):
     "The ablations' section: one row per student, with the run's settings and a note when the teacher changed."
     run = run or {}
     was = run.get("teacher_sha256")
-    stale = (f"**Measured on an earlier teacher** (sha256 `{was[:12]}`, not this run's `{teacher_sha256[:12]}`): `make ablations` "
+    stale = (f"**Measured on an earlier teacher** (sha256 `{was[:12]}`, not this run's `{teacher_sha256[:12]}`): `make "
+             "ablations` "
              f"measures them on this one.\n\n" if was and teacher_sha256 and was != teacher_sha256 else "")
-    head = stale + (f"Measured on {run['date']} (this pass {run['wall_s'] / 60:.0f} min: pair sets and students already in the ablation folder are reused); every student takes about the same number of optimiser steps (batch {run['batch_size']}, "
-            f"lr {run['lr']}, EMA 0.99, seed {run['seed']}) and is scored on the same {run['n_eval']} held-out noises against the "
+    head = stale + (f"Measured on {run['date']} (this pass {run['wall_s'] / 60:.0f} min: pair sets and students "
+                    "already in the ablation folder are reused); every student takes about the same number of "
+                    f"optimiser steps (batch {run['batch_size']}, "
+            f"lr {run['lr']}, EMA 0.99, seed {run['seed']}) and is scored on the same {run['n_eval']} held-out noises "
+            "against the "
             f"teacher's DPM-20 sample of each.\n" if run else "")
     grid = f"\n![the same noise through the teacher and each ablation student]({run['grid']})\n" if run.get("grid") else ""
-    t = "\n".join(f"| {w['variant']} | {w['n_pairs']} | {w['epochs']} | {w['val_loss']:.4f} | {w['mse_vs_teacher_dpm']:.4f} | "
-                  f"{w['psnr_vs_teacher_dpm']:.2f} | {w['label_agreement']:.1%} | {w['confident_share']:.1%} | {w['classifier_fid']:.1f} | {w['train_s']:.0f} s |"
+    t = "\n".join(f"| {w['variant']} | {w['n_pairs']} | {w['epochs']} | {w['val_loss']:.4f} | "
+                  f"{w['mse_vs_teacher_dpm']:.4f} | "
+                  f"{w['psnr_vs_teacher_dpm']:.2f} | {w['label_agreement']:.1%} | {w['confident_share']:.1%} | "
+                  f"{w['classifier_fid']:.1f} | {w['train_s']:.0f} s |"
                   for w in rows)
     return f"""
 ## Ablations (one small student each, scored on the same held-out noise)

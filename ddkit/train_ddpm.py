@@ -36,7 +36,9 @@ def train_parser():
     p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=128)
     p.add_argument("--epochs", type=positive_arg(hi=10**5), default=100)
     p.add_argument("--ckpt", type=str, default=None,
-                   help="initialise the weights from this checkpoint, with a fresh optimizer and EMA: a steps_*.pt gives its raw weights (`model`, as the original script), a .safetensors its EMA weights (ddkit-export-teacher exports a .pt's)")
+                   help="initialise the weights from this checkpoint, with a fresh optimizer and EMA: a steps_*.pt "
+                        "gives its raw weights (`model`, as the original script), a .safetensors its EMA weights "
+                        "(ddkit-export-teacher exports a .pt's)")
     p.add_argument("--n_samples", type=positive_arg(hi=10**4), default=36, help="samples in each epoch's grid")
     p.add_argument("--model_base_dim", type=positive_arg(hi=4096), default=64)
     p.add_argument("--timesteps", type=positive_arg(hi=10**5), default=1000)
@@ -63,13 +65,16 @@ def train_parser():
     p.add_argument("--amp", choices=["none", "bf16"], default="none",
                    help="bf16 autocast of the forward pass (GPU; weights stay float32)")
     p.add_argument("--eval_n", type=number_arg(int, 0, 10**6, lo_open=False), default=0,
-                   help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier (quality_log.csv)")
+                   help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier "
+                        "(quality_log.csv)")
     p.add_argument("--accum_steps", type=positive_arg(hi=10**4), default=1,
-                   help="split each batch into this many micro-batches and add their gradients: a large batch's update in a small machine's memory")
+                   help="split each batch into this many micro-batches and add their gradients: a large batch's update "
+                        "in a small machine's memory")
     p.add_argument("--input_perturbation", type=number_arg(float, 0, 10, lo_open=False), default=0.0,
                    help="DDPM-IP's gamma: x_t is made with noise + gamma * xi while the target stays the noise (0: off)")
     p.add_argument("--time_budget", type=positive_arg(float, hi=1e7), default=None,
-                   help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full OneCycle) if --epochs would not end within it")
+                   help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full "
+                        "OneCycle) if --epochs would not end within it")
     return p
 
 def parse_train_args(argv=None):
@@ -230,7 +235,8 @@ def train_ddpm(args) -> Path:
     "Train (or resume) the teacher; returns the output folder."
     limit_threads()
     if not 1 <= getattr(args, "accum_steps", 1) <= args.batch_size:
-        raise DDKitError(f"--accum_steps {args.accum_steps}: must be between 1 and --batch_size ({args.batch_size}): pass a value in that range")
+        raise DDKitError(f"--accum_steps {args.accum_steps}: must be between 1 and --batch_size ({args.batch_size}): "
+                         "pass a value in that range")
     if args.no_clip: raise DDKitError("--no_clip: ddkit samples with the teacher's x0 clipping only: drop --no_clip")
     device = torch.device("cpu") if args.cpu else default_device(args.device)
     out = Path(args.output_dir); out.mkdir(parents=True, exist_ok=True)
@@ -248,9 +254,11 @@ def train_ddpm(args) -> Path:
     if args.resume and found:
         newest, ck = load_newest(found, device)
         found = [p for p in found if p.exists()]
-        if "optimizer" not in ck: raise DDKitError(f"{found[-1]}: has no optimizer state, so it cannot be resumed: use --ckpt to start from its weights")
+        if "optimizer" not in ck: raise DDKitError(f"{found[-1]}: has no optimizer state, so it cannot be resumed: use "
+                                                   "--ckpt to start from its weights")
         if ck["model_ema"]["module.model.init_conv.module.0.weight"].shape[0] != args.model_base_dim:
-            raise DDKitError(f"{found[-1]}: was trained with another --model_base_dim: pass the same flags as the run you resume")
+            raise DDKitError(f"{found[-1]}: was trained with another --model_base_dim: pass the same flags as the run "
+                             "you resume")
         model.load_state_dict(ck["model"]); ema.load_state_dict(ck["model_ema"])
         opt.load_state_dict(ck["optimizer"]); sched.load_state_dict(ck["scheduler"])
         step, wall, fitted = ck["step"], ck.get("wall_s", 0.0), ck.get("fitted_epochs")
@@ -258,7 +266,8 @@ def train_ddpm(args) -> Path:
         if fitted: total = fitted * spe
         print(f"resumed from {found[-1]} at step {step}", file=sys.stderr)
     elif found and not args.resume:
-        raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume to continue, or another --output_dir")
+        raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume to continue, or another "
+                         "--output_dir")
     elif args.ckpt:
         init = load_ddpm(args.ckpt, ema=False, base_dim=args.model_base_dim)
         model.load_state_dict(init.state_dict()); ema = make_ema(model, args)
@@ -313,7 +322,8 @@ def train_ddpm(args) -> Path:
                 if e * spe < total:
                     total = e * spe; stop_at = min(total, args.max_steps or total)
                     sched = _one_cycle(opt, args.lr, total, step)
-                    print(f"--time_budget {args.time_budget:g}s: {e} epochs fit (of {args.epochs}); OneCycle refitted to {total} steps", file=sys.stderr)
+                    print(f"--time_budget {args.time_budget:g}s: {e} epochs fit (of {args.epochs}); OneCycle refitted "
+                          f"to {total} steps", file=sys.stderr)
             if step % args.ckpt_every == 0 or end_of_epoch or step == stop_at: save(step)
             if end_of_epoch: _save_grid(ema, args, out/f"samples_epoch_{epoch:03d}.png", device)
             if end_of_epoch and args.eval_n: _score_epoch(ema, args, step, epoch, out/"quality_log.csv")
@@ -354,7 +364,8 @@ def _run_info(run_dir:Path):
         from safetensors import safe_open
         with safe_open(str(st), "pt") as f: md = f.metadata() or {}
         if "args" in md and md.get("step"): return json.loads(md["args"]), int(md["step"])
-    raise DDKitError(f"{run_dir}: no steps_XXXXXXXX.pt and no exported teacher.safetensors with its args: pass the --output_dir of a ddkit-train-ddpm run")
+    raise DDKitError(f"{run_dir}: no steps_XXXXXXXX.pt and no exported teacher.safetensors with its args: pass the "
+                     "--output_dir of a ddkit-train-ddpm run")
 
 def teacher_lineage(phases, # run folders, oldest first: `DIR`, or `DIR:LAST` to stop a phase at step LAST
                    ) -> list[dict]:
@@ -366,7 +377,8 @@ def teacher_lineage(phases, # run folders, oldest first: `DIR`, or `DIR:LAST` to
         if not log.exists(): raise DDKitError(f"{log}: missing: pass the --output_dir of a ddkit-train-ddpm run")
         args, step = _run_info(d)
         if last:
-            if not last.isdigit() or int(last) > step: raise DDKitError(f"{ph}: LAST must be a step the run reached (0-{step}): pass DIR:LAST with LAST <= {step}")
+            if not last.isdigit() or int(last) > step: raise DDKitError(f"{ph}: LAST must be a step the run reached "
+                                                                        f"(0-{step}): pass DIR:LAST with LAST <= {step}")
             step = int(last)
         rows = [r for r in _read_csv(log) if int(r["step"]) <= step]
         bs = int(args["batch_size"])

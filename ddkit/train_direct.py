@@ -47,7 +47,8 @@ def direct_parser():
     p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
     p.add_argument("--ema_decay", type=number_arg(float, 0, 1, lo_open=False, hi_open=True), default=0.999)
     p.add_argument("--ema_warmup", action=argparse.BooleanOptionalAction, default=True,
-                   help="ramp the EMA decay as (1+n)/(10+n) up to --ema_decay (default), so a short run does not keep the warm start")
+                   help="ramp the EMA decay as (1+n)/(10+n) up to --ema_decay (default), so a short run does not keep "
+                        "the warm start")
     p.add_argument("--encoder_t", default=ENCODER_T,
                    help="encoder timestep: 'last' (T-1, default), 'none' (no time conditioning) or 0..T-1")
     p.add_argument("--train_encoder", action="store_true",
@@ -55,7 +56,8 @@ def direct_parser():
     p.add_argument("--loss", default="mse",
                    help="loss terms and weights (ddkit.objectives): mse, huber, perceptual, dmd; e.g. mse=0.25,dmd=1")
     p.add_argument("--schedule", default="constant", choices=["constant", "cosine"],
-                   help="learning rate over the run: constant, or cosine from --lr to 0 over --epochs after a 2%% warm-up")
+                   help="learning rate over the run: constant, or cosine from --lr to 0 over --epochs after a 2%% "
+                        "warm-up")
     p.add_argument("--init_from", default=None,
                    help="start from this trained student (best_model.pt, ckpt_epoch_XXX.pt or .safetensors)")
     p.add_argument("--random_init", action="store_true", help="do not warm-start the decoder from the teacher")
@@ -150,8 +152,12 @@ class _Raw(torch.nn.Module):
 def _init_from(model, path, teacher):
     "Load a trained student's weights (and encoder, if it trained one) into `model`."
     sd, md = read_student(Path(path))
-    if md["teacher_sha256"] != teacher_checksum(teacher): raise DDKitError(f"--init_from {path}: was trained on another teacher: pass a student of this teacher")
-    if md["encoder_t"] != model.encoder.t: raise DDKitError(f"--init_from {path}: its encoder runs at t={md['encoder_t']}, this run at t={model.encoder.t}: pass the same --encoder_t")
+    if md["teacher_sha256"] != teacher_checksum(teacher): raise DDKitError(f"--init_from {path}: was trained on "
+                                                                           "another teacher: pass a student of this "
+                                                                           "teacher")
+    if md["encoder_t"] != model.encoder.t: raise DDKitError(f"--init_from {path}: its encoder runs at "
+                                                            f"t={md['encoder_t']}, this run at t={model.encoder.t}: "
+                                                            "pass the same --encoder_t")
     model.decoder.load_state_dict(sd)
     if md.get("encoder") is not None: model.encoder.load_state_dict(md["encoder"])
 
@@ -172,7 +178,8 @@ def train_direct(args):
     parse_loss(args.loss)  # a bad spec fails before any work
     ds = PairDataset(args.data_path, teacher, verify=True)  # every shard against the manifest, once per run
     n_train = int(len(ds) * args.train_split)
-    if n_train < 1 or n_train >= len(ds): raise DDKitError(f"--train_split {args.train_split} leaves no training or no validation pairs out of {len(ds)}")
+    if n_train < 1 or n_train >= len(ds): raise DDKitError(f"--train_split {args.train_split} leaves no training or no "
+                                                           f"validation pairs out of {len(ds)}")
     train_ds, val_ds = Subset(ds, range(n_train)), Subset(ds, range(n_train, len(ds)))
     model = DirectDiffusion(teacher, t=args.encoder_t, warm_start=not args.random_init,
                             train_encoder=args.train_encoder).to(device)
@@ -192,13 +199,16 @@ def train_direct(args):
     if rank == 0: out.mkdir(parents=True, exist_ok=True)
     start, step, best, wall0 = 0, 0, float("inf"), 0.0
     found = epoch_checkpoints(out)
-    if found and not args.resume: raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume to continue, or another --output_dir")
+    if found and not args.resume: raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume "
+                                                   "to continue, or another --output_dir")
     if found:
         newest, ck = load_newest(found, device)
         found = [p for p in found if p.exists()]
-        if ck["teacher_sha256"] != teacher_checksum(teacher): raise DDKitError(f"{found[-1]}: was trained on another teacher: pass the same --ddpm_ckpt")
+        if ck["teacher_sha256"] != teacher_checksum(teacher): raise DDKitError(f"{found[-1]}: was trained on another "
+                                                                               "teacher: pass the same --ddpm_ckpt")
         bad = changed_flags(ck.get("args", {}), vars(args))
-        if bad: raise DDKitError(f"--resume of {out} with changed {', '.join('--' + k for k in bad)}: resume with the run's own values, or start another --output_dir "
+        if bad: raise DDKitError(f"--resume of {out} with changed {', '.join('--' + k for k in bad)}: resume with the "
+                                 "run's own values, or start another --output_dir "
                                  f"(only {', '.join('--' + k for k in RESUME_MAY_CHANGE[:4])}, ... may change)")
         model.decoder.load_state_dict(ck["decoder"]); ema.load_state_dict(ck["decoder_ema"])
         opt.load_state_dict(ck["optimizer"])
@@ -230,7 +240,8 @@ def train_direct(args):
             pred = net(z)
             terms = {n: o.loss(pred, x, z) for n, (w, o) in objectives.items()}
             loss = sum(objectives[n][0] * v for n, v in terms.items())
-            if not torch.isfinite(loss): raise DDKitError(f"loss became {loss.item()} at step {step} ({', '.join(f'{n}={v.item():.3g}' for n, v in terms.items())}): lower --lr or the weights of --loss, and --resume")
+            if not torch.isfinite(loss): raise DDKitError(f"loss became {loss.item()} at step {step} "
+                                                          f"({', '.join(f'{n}={v.item():.3g}' for n, v in terms.items())}): lower --lr or the weights of --loss, and --resume")
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
             ema.update_parameters(model.decoder)
             if ema_enc is not None: ema_enc.update_parameters(model.encoder)
@@ -312,16 +323,20 @@ def checkpoint_kind(ckpt, # a checkpoint file or a training run's --output_dir
     if p.is_dir():
         if found := checkpoints(p): return "teacher", found[-1]
         if (p/"best_model.pt").is_file(): return "student", p/"best_model.pt"
-        raise DDKitError(f"{p}: holds neither steps_XXXXXXXX.pt (ddkit-train-ddpm) nor best_model.pt (ddkit-train-direct): "
+        raise DDKitError(f"{p}: holds neither steps_XXXXXXXX.pt (ddkit-train-ddpm) nor best_model.pt "
+                         "(ddkit-train-direct): "
                          "pass a checkpoint or a training --output_dir")
-    if not p.is_file(): raise DDKitError(f"{p}: no such file: pass a checkpoint of ddkit-train-ddpm or ddkit-train-direct")
+    if not p.is_file(): raise DDKitError(f"{p}: no such file: pass a checkpoint of ddkit-train-ddpm or "
+                                         "ddkit-train-direct")
     if re.fullmatch(r"steps_\d+\.pt", p.name): return "teacher", p
     if p.name == "best_model.pt" or re.fullmatch(r"ckpt_epoch_\d+\.pt", p.name): return "student", p
     try: keys = set(torch.load(p, map_location="cpu", weights_only=True))
-    except Exception as e: raise DDKitError(f"{p}: cannot be read as a checkpoint ({type(e).__name__}): pass a file written by ddkit-train-ddpm or ddkit-train-direct") from None
+    except Exception as e: raise DDKitError(f"{p}: cannot be read as a checkpoint ({type(e).__name__}): pass a file "
+                                            "written by ddkit-train-ddpm or ddkit-train-direct") from None
     if "decoder_ema" in keys: return "student", p
     if {"model", "model_ema"} & keys: return "teacher", p
-    raise DDKitError(f"{p}: neither a teacher nor a student checkpoint: pass one written by ddkit-train-ddpm or ddkit-train-direct")
+    raise DDKitError(f"{p}: neither a teacher nor a student checkpoint: pass one written by ddkit-train-ddpm or "
+                     "ddkit-train-direct")
 
 # %% ../nbs/09_train_direct.ipynb #92bdbe18
 @cli_errors
@@ -340,7 +355,8 @@ def export_main(argv=None, kind:str|None=None, # hold the command to 'teacher' o
     a = p.parse_args(argv)
     found, path = checkpoint_kind(a.ckpt)
     if kind and found != kind:
-        raise DDKitError(f"{path}: a {found}'s checkpoint, not a {'direct-decoder' if kind == 'student' else 'teacher'} checkpoint: "
+        raise DDKitError(f"{path}: a {found}'s checkpoint, not a "
+                         f"{'direct-decoder' if kind == 'student' else 'teacher'} checkpoint: "
                          f"use ddkit-export-{found} or ddkit-export")
     out = a.output or f"{found}.safetensors"
     meta = export_teacher(path, out) if found == "teacher" else export_student(path, out, a.weights)

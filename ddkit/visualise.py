@@ -55,7 +55,9 @@ def visualise_student(student:DirectDiffusion, teacher, output_dir="test_outputs
     mse = ((tea - stu) ** 2).mean().item()
     C = student.encoder(z[:1])[0].shape[1]
     import matplotlib.pyplot as plt
-    plt.close(plot_hooks(student, {"none": None, "amplify x1.2": Amplify(1.2), "dampen x0.8": Amplify(0.8), f"bias {bias:g}": Bias(bias),
+    plt.close(plot_hooks(student,
+                         {"none": None, "amplify x1.2": Amplify(1.2), "dampen x0.8": Amplify(0.8),
+                          f"bias {bias:g}": Bias(bias),
                                    f"channels 0-{C // 2 - 1} x1.5": Channels(0, C // 2, 1.5)}, n=10, seed=seed, path=out/"hooks.png"))
     if bank_n:  # each of 6 samples (re-encoded) beside its nearest training images in the student's encoder space
         bank, labels = cached_feature_bank(student, bank_n, progress=False)
@@ -82,4 +84,5 @@ def main(argv=None):
     limit_threads()
     teacher = load_ddpm(a.ddpm_ckpt) if a.ddpm_ckpt else bundled_teacher()
     man = visualise_student(load_direct(teacher, a.decoder_ckpt), teacher, a.output_dir, a.n_samples, a.seed, a.bias)
-    print(f"wrote {len(man['images_sha256']) + 2} grids to {a.output_dir} (student vs teacher MSE {man['student_vs_teacher_mse']:.4f})")
+    print(f"wrote {len(man['images_sha256']) + 2} grids to {a.output_dir} (student vs teacher MSE "
+          f"{man['student_vs_teacher_mse']:.4f})")
