@@ -120,8 +120,9 @@ class DMD(Objective):
     def load_state_dict(self, sd): self.fake.load_state_dict(sd["fake"]); self.opt.load_state_dict(sd["opt"])
 
 # %% ../nbs/08_objectives.ipynb #7de6ef79
-OBJECTIVES = dict(mse=lambda teacher: MSE(), huber=lambda teacher: PseudoHuber(),
-                  perceptual=lambda teacher: Perceptual(teacher), dmd=lambda teacher: DMD(teacher))
+OBJECTIVES = dict(mse=lambda teacher, **kw: MSE(), huber=lambda teacher, **kw: PseudoHuber(),
+                  perceptual=lambda teacher, **kw: Perceptual(teacher),
+                  dmd=lambda teacher, fake_steps=1, **kw: DMD(teacher, fake_steps=fake_steps))
 
 def parse_loss(spec:str) -> dict:
     "'mse=0.25,dmd=1' -> {'mse': 0.25, 'dmd': 1.0}, checked."
@@ -140,6 +141,9 @@ def parse_loss(spec:str) -> dict:
     if not out: raise DDKitError("--loss is empty: name at least one term, e.g. --loss mse")
     return out
 
-def make_objectives(spec:str, teacher:MNISTDiffusion, device=None) -> dict:
+def make_objectives(spec:str, teacher:MNISTDiffusion, device=None,
+                    fake_steps:int=1, # dmd: fake-score updates per student step (DMD2's two time-scale rule uses 5)
+                   ) -> dict:
     "{name: (weight, Objective)} for a `--loss` spec."
-    return {n: (w, OBJECTIVES[n](teacher).to(device or "cpu")) for n, w in parse_loss(spec).items()}
+    return {n: (w, OBJECTIVES[n](teacher, fake_steps=fake_steps).to(device or "cpu"))
+            for n, w in parse_loss(spec).items()}

@@ -55,6 +55,8 @@ def direct_parser():
                    help="train the encoder too (the student's feature space is then its own)")
     p.add_argument("--loss", default="mse",
                    help="loss terms and weights (ddkit.objectives): mse, huber, perceptual, dmd; e.g. mse=0.25,dmd=1")
+    p.add_argument("--fake_steps", type=positive_arg(), default=1,
+                   help="dmd: fake-score updates per student step (DMD2's two time-scale rule uses 5)")
     p.add_argument("--schedule", default="constant", choices=["constant", "cosine"],
                    help="learning rate over the run: constant, or cosine from --lr to 0 over --epochs after a 2%% "
                         "warm-up")
@@ -189,7 +191,7 @@ def train_direct(args):
     ema = AveragedModel(model.decoder, multi_avg_fn=avg, use_buffers=True)
     ema_enc = AveragedModel(model.encoder, multi_avg_fn=avg, use_buffers=True) if args.train_encoder else None
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr)
-    objectives = make_objectives(args.loss, teacher, device)
+    objectives = make_objectives(args.loss, teacher, device, getattr(args, "fake_steps", 1))
     steps_per_epoch = math.ceil(math.ceil(n_train / world) / args.batch_size)
     sched = torch.optim.lr_scheduler.LambdaLR(opt,
                                               lr_lambda(getattr(args, "schedule", "constant"),

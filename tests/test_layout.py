@@ -17,3 +17,17 @@ def test_notebooks_numbered_in_import_order():
         for dep in set(re.findall(r"^\s*from (?:\.|ddkit\.)(\w+) import", (PKG/f"{mod}.py").read_text(), re.M)):
             if dep in numbers and numbers[dep] >= n: late.append(f"{mod} ({n:02d}) imports {dep} ({numbers[dep]:02d})")
     assert not late, late
+
+def test_notebooks_keep_only_small_figures():
+    "Stored outputs are figures (`make figures`): PNGs under 200 KB, no text, timings or paths, and enough to read by."
+    import base64, json
+    figures, bad = 0, []
+    for nb in sorted((PKG.parent/"nbs").glob("*.ipynb")):
+        for c in json.loads(nb.read_text())["cells"]:
+            for o in c.get("outputs", []):
+                data = o.get("data", {})
+                if set(data) != {"image/png"}: bad.append(f"{nb.name} {c.get('id')}: {o.get('output_type')} {list(data)}")
+                elif len(base64.b64decode(data["image/png"])) > 200_000: bad.append(f"{nb.name} {c.get('id')}: over 200 KB")
+                else: figures += 1
+    assert not bad, bad
+    assert figures >= 10, f"only {figures} figures stored: run `make figures`"
