@@ -37,6 +37,7 @@ def encode_images(encoder:DirectEncoder, images, # uint8 [N,28,28] or float [-1,
         out.append(fast(x)[0].contiguous())
     return torch.cat(out)
 
+# %% ../nbs/11_attribution.ipynb #17305715
 def as_encoder(source) -> DirectEncoder:
     "The encoder that defines a feature space: a student's own, a `DirectEncoder`, or a teacher's at the default t."
     if isinstance(source, DirectDiffusion): return source.encoder
@@ -45,6 +46,7 @@ def as_encoder(source) -> DirectEncoder:
     raise DDKitError(f"no feature space in a {type(source).__name__}: pass a student (DirectDiffusion), a "
                      "DirectEncoder or a teacher")
 
+# %% ../nbs/11_attribution.ipynb #473575f0
 def feature_bank(source, # a student, a `DirectEncoder`, or a teacher (its encoder at the default t): the space
                  path=None, # cache file (`.safetensors`); reused when it holds this encoder's space
                  n:int|None=None, # first n training images (default: all 60k)

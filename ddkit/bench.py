@@ -212,6 +212,7 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
     atomic_write(markdown, lambda tmp: Path(tmp).write_text(bench_markdown(r)))
     return r
 
+# %% ../nbs/19_bench.ipynb #f5d87e55
 @cli_errors
 def main(argv=None):
     "Console script `ddkit-bench`."

@@ -57,16 +57,19 @@ def atomic_write(path, # where the file should end up
         raise
     return path
 
+# %% ../nbs/00_core.ipynb #abeea539
 def atomic_torch_save(obj, path):
     "`torch.save` through `atomic_write`."
     return atomic_write(path, lambda tmp: torch.save(obj, tmp))
 
+# %% ../nbs/00_core.ipynb #34542ac8
 def write_json(path, obj):
     "Write `obj` as indented JSON, atomically."
     def _w(tmp):
         with open(tmp, "w") as f: json.dump(obj, f, indent=2, sort_keys=True, default=str); f.write("\n")
     return atomic_write(path, _w)
 
+# %% ../nbs/00_core.ipynb #4b48a319
 def read_json(path):
     "Read a JSON file."
     with open(path) as f: return json.load(f)
@@ -194,10 +197,12 @@ def default_device(device=None):
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(): return torch.device("mps")
     return torch.device("cpu")
 
+# %% ../nbs/00_core.ipynb #001f8a4c
 def seed_everything(seed:int):
     "Seed python, numpy and torch."
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
 
+# %% ../nbs/00_core.ipynb #bc7584af
 def limit_threads(n=None):
     "Cap torch's intra-op threads (env `DDKIT_THREADS` or `n`) so parallel workers don't oversubscribe the cores."
     n = n or os.environ.get("DDKIT_THREADS")
@@ -212,12 +217,14 @@ def dist_info():
     if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
     return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1))
 
+# %% ../nbs/00_core.ipynb #92299452
 def init_distributed():
     "Join the process group when launched by torchrun (gloo on CPU, nccl on GPU); returns (rank, world)."
     if int(os.environ.get("WORLD_SIZE", 1)) > 1 and not dist.is_initialized():
         dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
     return dist_info()
 
+# %% ../nbs/00_core.ipynb #e6e66d64
 def rank_device(device=None, # as for `default_device`
                ):
     "This rank's device: `default_device(device)`, on a GPU the one torchrun gave this process (LOCAL_RANK)."
@@ -225,6 +232,7 @@ def rank_device(device=None, # as for `default_device`
     if dev.type == "cuda" and dist_info()[1] > 1: dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)))
     return dev
 
+# %% ../nbs/00_core.ipynb #6b21bf54
 def allreduce_mean(x:float, device=None) -> float:
     "The mean of `x` over all ranks (`x` itself in one process)."
     t = torch.tensor([x], dtype=torch.float64, device=device)

@@ -88,6 +88,7 @@ def infer_config(sd:dict, path="checkpoint"):
     return dict(image_size=28, in_channels=in_ch, time_embedding_dim=temb.shape[1], timesteps=temb.shape[0],
                 base_dim=base, dim_mults=mults)
 
+# %% ../nbs/03_ddpm.ipynb #f184f41c
 def _read_state_dict(path, ema):
     path = Path(path)
     if not path.exists(): raise DDKitError(f"{path}: no such file: pass the path of a MNIST Diffusion checkpoint "
@@ -144,12 +145,14 @@ def load_ddpm(path, # `steps_XXXXXXXX.pt` (original format) or ddkit `.safetenso
                              f"{bad[0]}): is it another architecture?")
     return m.to(default_device(device) if device else "cpu").eval()
 
+# %% ../nbs/03_ddpm.ipynb #3d1c1274
 def save_ddpm(model:MNISTDiffusion, path, **meta):
     "Save a teacher as ddkit `.safetensors` (weights + config JSON in the metadata), atomically."
     sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     md = {"format": "ddkit-ddpm", "config": json.dumps(model.config), **{k: str(v) for k, v in meta.items()}}
     return atomic_write(path, lambda tmp: save_file(sd, tmp, metadata=md))
 
+# %% ../nbs/03_ddpm.ipynb #334f2b44
 def teacher_checksum(model:MNISTDiffusion) -> str:
     "SHA-256 of the teacher's weights, used to tie artefacts (pairs, banks) to it."
     return state_dict_sha256(model.state_dict())
@@ -160,6 +163,7 @@ def noise_from_seeds(seeds, # one integer seed per sample
     "Starting noise, one CPU generator per seed: sample i depends on `seeds[i]` alone."
     return torch.stack([torch.randn(shape, generator=torch.Generator().manual_seed(int(s))) for s in seeds])
 
+# %% ../nbs/03_ddpm.ipynb #3bb11953
 def _scheduler(model, sampler, steps):
     from diffusers import DDIMScheduler, DPMSolverMultistepScheduler
     betas = model.betas.detach().cpu().double().numpy()
@@ -185,6 +189,7 @@ def fast_unet(model:MNISTDiffusion) -> nn.Module:
     "The samplers' UNet: BatchNorm folded into the convolutions, channels_last (the fastest on CPU in `ddkit-bench`)."
     return _ChannelsLast(fold_batchnorm(model.model))
 
+# %% ../nbs/03_ddpm.ipynb #ab12c9ab
 SAMPLERS = ("ancestral", "ddim", "dpm")
 DEFAULT_STEPS = dict(ancestral=1000, ddim=50, dpm=20)
 
@@ -222,6 +227,7 @@ def sample_from_noise(model:MNISTDiffusion, # the teacher
         if on_step: on_step(int(t), getattr(o, "pred_original_sample", None))
     return ((x.clamp(-1, 1) + 1.0) / 2.0)
 
+# %% ../nbs/03_ddpm.ipynb #5f049d72
 def sample(model:MNISTDiffusion, # the teacher
            n:int=36, # number of images
            sampler:str="ddim", # 'ancestral', 'ddim' or 'dpm'

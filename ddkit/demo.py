@@ -92,6 +92,7 @@ def pipeline_check(teacher, out, n_pairs:int=1000, steps:int=20, epochs:int=4, b
     return dict(n_pairs=n_pairs, steps=steps, epochs=epochs, n_heldout=len(held), label_agreement=agree,
                 mse=((x_s - x_t) ** 2).mean().item(), pairs_s=pairs_s, train_s=train_s), student
 
+# %% ../nbs/20_demo.ipynb #e5b0d98c
 def run_demo(output_dir="demo_outputs", # everything goes here
              n_pairs:int=1000, steps:int=20, epochs:int=4, # the pipeline check: DDIM pairs and training epochs
              n_eval:int=200, bank_n:int=10_000, k:int=10, # fresh noises scored; training images in the bank; clusters
@@ -140,6 +141,7 @@ def run_demo(output_dir="demo_outputs", # everything goes here
     atomic_write(out/"report.md", lambda tmp: Path(tmp).write_text(_report_md(m)))
     return m
 
+# %% ../nbs/20_demo.ipynb #c7127483
 @cli_errors
 def main(argv=None):
     "Console script `ddkit-demo`."

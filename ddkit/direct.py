@@ -35,6 +35,7 @@ def resolve_encoder_t(t, # 'last' (T-1), 'none' / None (no time conditioning) or
                                         f"0..{T - 1}")
     return t
 
+# %% ../nbs/06_direct.ipynb #1266d805
 class DirectEncoder(nn.Module):
     "The teacher's encoder: noise [B,1,28,28] -> (features [B,C,7,7], skips)."
     def __init__(self, teacher:MNISTDiffusion, # the DDPM whose encoder to copy
@@ -62,6 +63,7 @@ class DirectEncoder(nn.Module):
         temb = None if self.t is None else self.temb.expand(len(x), -1)
         return Unet.encode_emb(self, x, temb)  # the teacher's encoder pass, over this module's copies of its parts
 
+# %% ../nbs/06_direct.ipynb #9fec800c
 def encoder_checksum(encoder:DirectEncoder) -> str:
     "sha256 of an encoder's weights and timestep: the name of its feature space."
     return state_dict_sha256({**encoder.state_dict(), "t": torch.tensor(-1 if encoder.t is None else encoder.t)})
@@ -206,6 +208,7 @@ def read_student(p, weights:str="ema"):
                     epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")), wall_s=ck.get("wall_s", float("nan")),
                     val_loss_raw=ck.get("val_loss_raw", float("nan")), args=ck.get("args", {}))
 
+# %% ../nbs/06_direct.ipynb #9cb167ca
 def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
                 decoder_ckpt, # `best_model.pt`, `ckpt_epoch_XXX.pt` or an exported student `.safetensors`
                 device=None) -> DirectDiffusion:
@@ -222,6 +225,7 @@ def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
     if md.get("encoder") is not None: m.encoder.load_state_dict(md["encoder"])  # a student that trained its encoder
     return m.to(default_device(device) if device else "cpu").eval()
 
+# %% ../nbs/06_direct.ipynb #99cd71a7
 def bundled_student(teacher=None, # default: the bundled teacher
                     device=None) -> DirectDiffusion:
     "The one-step student that ships with ddkit, on the bundled teacher."

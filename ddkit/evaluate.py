@@ -152,6 +152,7 @@ def read_report(path) -> dict:
                                                   "ddkit-eval-student")
     return r
 
+# %% ../nbs/18_evaluate.ipynb #3599f41d
 def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
                      labels=None, # one label per report (default: the student file's parent folder)
                      teacher=None, n_grid:int=12, speed_batch:int=100, reps:int=5):
@@ -178,6 +179,7 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
     ax.set_xticks([]); fig.tight_layout()
     return rows, fig
 
+# %% ../nbs/18_evaluate.ipynb #31124e61
 @cli_errors
 def compare_students_main(argv=None):
     "Console script `ddkit-compare-students`."

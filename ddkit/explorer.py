@@ -34,18 +34,21 @@ def png_grid(images, nrow:int=8, scale:int=3, # an integer upscale: pixels stay 
         ImageDraw.Draw(im).rectangle([0, 0, w * scale + scale, w * scale + scale], outline=(230, 60, 40), width=scale)
     buf = io.BytesIO(); im.save(buf, format="PNG"); return buf.getvalue()
 
+# %% ../nbs/15_explorers.ipynb #cd41cc8b
 def image_widget(png:bytes|None=None, **kw) -> W.Image:
     "A `widgets.Image` shown at its PNG's natural size (not stretched to the cell's width)."
     w = W.Image(format="png", **kw)
     if png: set_png(w, png)
     return w
 
+# %% ../nbs/15_explorers.ipynb #5b58f492
 def set_png(widget:W.Image, png:bytes):
     "Put `png` in `widget` and size the widget to it."
     from PIL import Image
     width, height = Image.open(io.BytesIO(png)).size
     widget.value, widget.layout.width, widget.layout.height = png, f"{width}px", f"{height}px"
 
+# %% ../nbs/15_explorers.ipynb #2131a21f
 def _slider(desc, v, lo, hi, step):
     return W.FloatSlider(value=v, min=lo, max=hi, step=step, description=desc, continuous_update=False,
                          readout_format=".2f")
@@ -128,6 +131,7 @@ class HookExplorer:
         if not self._quiet: self.render()
     def _ipython_display_(self): from IPython.display import display; display(self.widget)
 
+# %% ../nbs/15_explorers.ipynb #70e244d9
 def bundled_models(teacher=None, model=None):
     "(teacher, student): the bundled ones where not given."
     from ddkit.ddpm import bundled_teacher
@@ -135,6 +139,7 @@ def bundled_models(teacher=None, model=None):
     teacher = teacher if teacher is not None else bundled_teacher()
     return teacher, (model if model is not None else bundled_student(teacher))
 
+# %% ../nbs/15_explorers.ipynb #e8b6c3f5
 def hook_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
                   n:int=16, # samples shown
                   pca="auto", # fitted PCA for the "pc direction" hook; "auto": fit on `pca_n` training images' features when first picked

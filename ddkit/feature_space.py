@@ -46,6 +46,7 @@ def plot_pca(coords, labels, clusters=None, title="", path=None):
     if path: save_figure(fig, path)
     return fig
 
+# %% ../nbs/13_feature_space.ipynb #0c1bfa1a
 def plot_explained_variance(pca:PCA, path=None):
     "Cumulative explained variance of the principal components."
     import matplotlib.pyplot as plt
@@ -55,6 +56,7 @@ def plot_explained_variance(pca:PCA, path=None):
     if path: save_figure(fig, path)
     return fig
 
+# %% ../nbs/13_feature_space.ipynb #c8ea7639
 def plot_cluster_gallery(images, clusters, per:int=8, path=None):
     "A row of example images per cluster."
     import matplotlib.pyplot as plt

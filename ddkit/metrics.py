@@ -49,11 +49,13 @@ def predict_proba(clf, images, batch_size=1000):
     clf.eval()
     return torch.cat([F.softmax(clf(images[i:i + batch_size].float()), 1) for i in range(0, len(images), batch_size)])
 
+# %% ../nbs/04_metrics.ipynb #06d4390f
 def test_accuracy(clf) -> float:
     "Accuracy on the 10k MNIST test images."
     xs, ys = mnist_tensors(train=False)
     return (predict_proba(clf, xs[:, None].float() / 255).argmax(1) == ys).float().mean().item()
 
+# %% ../nbs/04_metrics.ipynb #62d59743
 def train_classifier(epochs:int=3, batch_size:int=128, lr:float=3e-3, seed:int=0, n_train:int|None=None, progress=True):
     "Train the evaluation classifier on MNIST train; returns `(model, test accuracy)`."
     seed_everything(seed)
@@ -83,6 +85,7 @@ def save_classifier(clf, path, **meta):
     sd = {k: v.contiguous() for k, v in clf.state_dict().items()}
     return atomic_write(path, lambda tmp: save_file(sd, tmp, metadata={k: str(v) for k, v in meta.items()}))
 
+# %% ../nbs/04_metrics.ipynb #a0fa32f3
 def load_classifier(path=None):
     "Load the evaluation classifier (default: the bundled one), in eval mode."
     from ddkit.ddpm import bundled_path
@@ -95,6 +98,7 @@ def load_classifier(path=None):
                                             "written by ddkit-train-classifier") from None
     return clf.eval()
 
+# %% ../nbs/04_metrics.ipynb #c766305b
 @cli_errors
 def train_classifier_main(argv=None):
     "Console script `ddkit-train-classifier`."
@@ -141,6 +145,7 @@ def classifier_features(images, clf=None, batch_size=1000):
     clf = (clf or load_classifier()).eval()
     return torch.cat([clf.features(images[i:i + batch_size].float()) for i in range(0, len(images), batch_size)]).double().numpy()
 
+# %% ../nbs/04_metrics.ipynb #d2a2336c
 def frechet_distance(f1, f2):
     "Fréchet distance between Gaussians fitted to two feature sets [N,D]."
     mu1, mu2 = f1.mean(0), f2.mean(0)
@@ -152,6 +157,7 @@ def frechet_distance(f1, f2):
     if np.iscomplexobj(covmean): covmean = covmean.real
     return float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))
 
+# %% ../nbs/04_metrics.ipynb #e1a3701b
 def classifier_fid(images_a, # images in [0,1] [N,1,28,28], or their `classifier_features`
                    images_b, # the other set, likewise (pass a real set's features to compute them once for many calls)
                    clf=None):
@@ -160,6 +166,7 @@ def classifier_fid(images_a, # images in [0,1] [N,1,28,28], or their `classifier
     feats = lambda x: x if isinstance(x, np.ndarray) else classifier_features(x, clf)
     return frechet_distance(feats(images_a), feats(images_b))
 
+# %% ../nbs/04_metrics.ipynb #01c285bd
 def real_fid_floor(clf=None, n:int=10_000):
     "Classifier-FID of MNIST train[:n] vs test[:n]: the best a generator can hope for."
     tr, _ = mnist_tensors(train=True); te, _ = mnist_tensors(train=False)
@@ -250,6 +257,7 @@ def class_trajectory(model, # a loaded teacher
         out.append(torch.stack(ps))
     return torch.tensor(ts), torch.cat(out, 1)
 
+# %% ../nbs/04_metrics.ipynb #4c764a14
 def decision_summary(t, probs, # `class_trajectory`'s output
                      threshold:float=0.9, # the bar's confidence
                     ) -> list[dict]:
@@ -261,6 +269,7 @@ def decision_summary(t, probs, # `class_trajectory`'s output
                  conf_confident=mean(conf[i], ok), conf_unconfident=mean(conf[i], ~ok),
                  agree_confident=mean(agree[i], ok), agree_unconfident=mean(agree[i], ~ok)) for i, tt in enumerate(t.tolist())]
 
+# %% ../nbs/04_metrics.ipynb #0600008e
 def plot_class_trajectory(t, probs, # `class_trajectory`'s output
                           threshold:float=0.9, png_path=None, # where to save the figure (PNG), if given
                           title:str="when is the digit decided? (DDIM x0 prediction)"):

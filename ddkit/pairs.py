@@ -67,6 +67,7 @@ def generate_pairs(teacher, # a loaded teacher
     with folder_lock(out, "ddkit-generate-data"):
         return _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, dtype, teacher_name, progress)
 
+# %% ../nbs/07_pairs.ipynb #681bd96f
 def _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, dtype, teacher_name, progress):
     if sampler not in SAMPLERS: raise DDKitError(f"unknown sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
     if dtype not in DTYPES: raise DDKitError(f"unknown dtype {dtype!r}: use one of {', '.join(DTYPES)}")

@@ -231,6 +231,7 @@ def fit_epochs(epochs_done, # epochs finished when measured
     per_epoch = elapsed / epochs_timed
     return max(epochs_done + 1, min(epochs, epochs_done + int((budget - elapsed) / per_epoch)))
 
+# %% ../nbs/05_train_ddpm.ipynb #6441ae86
 def train_ddpm(args) -> Path:
     "Train (or resume) the teacher; returns the output folder."
     limit_threads()
@@ -335,6 +336,7 @@ def train_ddpm(args) -> Path:
         for s, h in old_handlers.items(): signal.signal(s, h)
     return out
 
+# %% ../nbs/05_train_ddpm.ipynb #6136b0c0
 @cli_errors
 def main(argv=None):
     "Console script `ddkit-train-ddpm`; stopped by SIGINT/SIGTERM it checkpoints and exits 128+signal, so a chain (`make teacher`) stops too."

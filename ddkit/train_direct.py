@@ -146,6 +146,7 @@ def plot_terms(steps_log, # `steps_log.csv` of a run
     if png: save_figure(fig, png)
     return fig
 
+# %% ../nbs/09_train_direct.ipynb #21547d0a
 class _Raw(torch.nn.Module):
     "The student's unclamped output as `forward`, so DDP can wrap encoder and decoder together."
     def __init__(self, m): super().__init__(); self.m = m
@@ -169,6 +170,7 @@ def lr_lambda(schedule:str, total_steps:int, warmup:float=0.02):
     w = max(1, int(warmup * total_steps))
     return lambda s: min(1.0, (s + 1) / w) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, total_steps))))
 
+# %% ../nbs/09_train_direct.ipynb #4b2beabd
 def train_direct(args):
     "Train (or resume) the direct decoder; returns the output folder."
     limit_threads()
@@ -288,6 +290,7 @@ def train_direct(args):
         if dist.is_initialized(): dist.barrier()
     return out
 
+# %% ../nbs/09_train_direct.ipynb #127e7cf3
 @cli_errors
 def main(argv=None):
     "Console script `ddkit-train-direct`."
@@ -364,10 +367,12 @@ def export_main(argv=None, kind:str|None=None, # hold the command to 'teacher' o
     meta = export_teacher(path, out) if found == "teacher" else export_student(path, out, a.weights)
     print(json.dumps(meta, indent=1))
 
+# %% ../nbs/09_train_direct.ipynb #06bbadd4
 def export_teacher_main(argv=None):
     "Console script `ddkit-export-teacher`: `ddkit-export` held to teachers."
     return export_main(argv, "teacher")
 
+# %% ../nbs/09_train_direct.ipynb #6c3cde99
 def export_student_main(argv=None):
     "Console script `ddkit-export-student`: `ddkit-export` held to students."
     return export_main(argv, "student")

@@ -23,6 +23,7 @@ class ConvBnSiLu(nn.Module):
                                     nn.BatchNorm2d(out_channels), nn.SiLU(inplace=True))
     def forward(self, x): return self.module(x)
 
+# %% ../nbs/02_unet.ipynb #617bc24c
 class ChannelShuffle(nn.Module):
     "ShuffleNet's channel shuffle: [n,g,c/g,h,w] with the group axes swapped."
     def __init__(self, groups): super().__init__(); self.groups = groups
@@ -30,6 +31,7 @@ class ChannelShuffle(nn.Module):
         n, c, h, w = x.shape
         return x.view(n, self.groups, c // self.groups, h, w).transpose(1, 2).contiguous().view(n, -1, h, w)
 
+# %% ../nbs/02_unet.ipynb #41414084
 class ResidualBottleneck(nn.Module):
     "Split channels in halves, a depthwise branch on each, concatenate, shuffle (no identity path)."
     def __init__(self, in_channels, out_channels):
@@ -44,6 +46,7 @@ class ResidualBottleneck(nn.Module):
         x1, x2 = x.chunk(2, dim=1)
         return self.channel_shuffle(torch.cat([self.branch1(x1), self.branch2(x2)], dim=1))
 
+# %% ../nbs/02_unet.ipynb #bcc48239
 class ResidualDownsample(nn.Module):
     "Two stride-2 depthwise branches over the whole input, concatenated and shuffled."
     def __init__(self, in_channels, out_channels):
@@ -59,6 +62,7 @@ class ResidualDownsample(nn.Module):
     def forward(self, x):
         return self.channel_shuffle(torch.cat([self.branch1(x), self.branch2(x)], dim=1))
 
+# %% ../nbs/02_unet.ipynb #b81a6bf5
 class TimeMLP(nn.Module):
     "Add an MLP of the time embedding to every pixel, then SiLU."
     def __init__(self, embedding_dim, hidden_dim, out_dim):
