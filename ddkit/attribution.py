@@ -20,13 +20,14 @@ from .unet import fold_batchnorm
 
 # %% auto #0
 __all__ = ['SPACES', 'encode_images', 'as_encoder', 'feature_bank', 'bank_cache_path', 'cached_feature_bank',
-           'cosine_attribution', 'query_features', 'bank_in_space', 'compare_spaces', 'plot_gallery', 'nn_distances',
-           'memorisation_report']
+           'cosine_attribution', 'CompactBank', 'compact_bank_path', 'compact_bank', 'compact_bank_benchmark',
+           'query_features', 'bank_in_space', 'compare_spaces', 'plot_gallery', 'nn_distances', 'memorisation_report']
 
 # %% ../nbs/11_attribution.ipynb #ff2964e9
 @torch.inference_mode()
 def encode_images(encoder:DirectEncoder, images, # uint8 [N,28,28] or float [-1,1] [N,1,28,28]
-                  batch_size:int=500, progress:bool=True, desc="encoding"):
+                  batch_size:int=64, # 64 a call: 442 img/s on one core, 500 a call: 158 (bundled student, session 27)
+                  progress:bool=True, desc="encoding"):
     "Bottleneck features [N,C,7,7] of images through the frozen encoder."
     # BatchNorm folded into the convolutions, channels_last: 1.7x the eager encoder on a CPU (measured, 1 thread)
     fast = fold_batchnorm(encoder).to(memory_format=torch.channels_last) if isinstance(encoder, torch.nn.Module) else encoder
@@ -100,6 +101,131 @@ def cosine_attribution(queries, # [Q, ...] features of the generated samples
             best_s, best_i = s, torch.cat([best_i, i], 1).gather(1, j)
     return best_s, best_i
 
+# %% ../nbs/11_attribution.ipynb #a792388e
+class CompactBank:
+    "The training images' encoder features in `d` principal components (float16) for the search, re-ranked exactly."
+    def __init__(self, coords, # [N,d] float16 PCA coordinates of the bank's features
+                 norms, # [N] exact norms of the full features (for the cosine)
+                 mean, basis, # [D] the features' mean and [d,D] the principal axes (float32)
+                 labels, # [N] the images' digits
+                 encoder_sha256:str, # the encoder whose space this is
+                ):
+        self.coords, self.norms, self.mean, self.basis, self.labels = coords, norms, mean, basis, labels
+        self.encoder_sha256 = encoder_sha256
+
+    def __len__(self): return len(self.coords)
+
+    def approx_scores(self, queries): # [Q,...] full features of the queries
+        "Approximate cosine similarities [Q,N]: the queries against the bank's features rebuilt from `d` components."
+        q = queries.flatten(1).float()
+        dot = (q @ self.mean)[:, None] + (q @ self.basis.T) @ self.coords.float().T
+        return dot / (q.norm(dim=1, keepdim=True) * self.norms[None] + 1e-12)
+
+    def search(self, queries, # [Q,...] full features of the queries
+               k:int=8, # neighbours per query
+               encoder=None, # the bank's encoder: re-rank the candidates exactly in the full space (None: approximate)
+               candidates:int=64, # candidates per query re-ranked exactly
+               images=None, # uint8 [N,28,28] the bank's images (default: the MNIST training images)
+              ):
+        "Top-k `(scores [Q,k], indices [Q,k])` by cosine; exact in the full space when `encoder` is given."
+        approx = self.approx_scores(queries)
+        if encoder is None: return approx.topk(k, dim=1)
+        if encoder_checksum(as_encoder(encoder)) != self.encoder_sha256:
+            raise DDKitError("CompactBank.search: the encoder is not the bank's (another checksum): pass the encoder "
+                             "that built it, or rebuild the bank")
+        cand = approx.topk(min(max(candidates, k), len(self)), dim=1).indices  # [Q,C]
+        uniq, inv = cand.unique(return_inverse=True)
+        if images is None: images = mnist_tensors(train=True)[0]
+        full = encode_images(as_encoder(encoder), images[uniq], batch_size=64, progress=False)
+        full = F.normalize(full.flatten(1), dim=1)
+        q = F.normalize(queries.flatten(1).float(), dim=1)
+        exact = (q[:, None, :] * full[inv]).sum(-1)  # [Q,C]
+        s, j = exact.topk(k, dim=1)
+        return s, cand.gather(1, j)
+
+# %% ../nbs/11_attribution.ipynb #457275a1
+def compact_bank_path(source, n:int|None=None, d:int=256, root=None) -> Path:
+    "Where `compact_bank` keeps the bank of `source`'s encoder by default (under the data root, one file per encoder)."
+    return data_root(root)/"banks"/f"compact_{encoder_checksum(as_encoder(source))[:12]}_{n or 'all'}_d{d}.safetensors"
+
+def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space (see `feature_bank`)
+                 d:int=256, # principal components kept
+                 n:int|None=None, # first n training images (default: all 60k)
+                 fit_n:int=10_000, # images the PCA is fitted on (the first ones)
+                 path=None, # cache file (`.safetensors`, manifest beside it); default under the data root
+                 batch_size:int=64, # images per encoder call (see `encode_images`)
+                 progress:bool=True):
+    "Encode the training images once, keep `d` PCA coordinates each (float16): a 60k bank in ~32 MB, not 753 MB."
+    from sklearn.decomposition import PCA
+    enc = as_encoder(source); sha = encoder_checksum(enc)
+    path = Path(path or compact_bank_path(enc, n, d))
+    if path.exists():
+        man = read_json(path.with_suffix(".json"))
+        if man.get("encoder_sha256") != sha:
+            raise DDKitError(f"{path}: a bank of another encoder (sha256 {str(man.get('encoder_sha256'))[:12]}): "
+                             "delete it or pass another path")
+        t = load_file(str(path))
+        return CompactBank(t["coords"], t["norms"], t["mean"], t["basis"], t["labels"], sha)
+    xs, ys = mnist_tensors(train=True)
+    if n: xs, ys = xs[:n], ys[:n]
+    fit_n, d = min(fit_n, len(xs)), min(d, fit_n, len(xs))
+    bar = tqdm(total=len(xs), desc="feature bank", unit="img", disable=not progress)
+    def enc_chunk(a, b):
+        f = encode_images(enc, xs[a:b], batch_size=batch_size, progress=False).flatten(1); bar.update(b - a); return f
+    first = enc_chunk(0, fit_n)
+    pca = PCA(d, svd_solver="randomized", random_state=0).fit(first.numpy())
+    mean, basis = torch.from_numpy(pca.mean_).float(), torch.from_numpy(pca.components_).float()
+    coords, norms = [], []
+    for a in range(0, len(xs), 5_000):
+        b = min(a + 5_000, len(xs))
+        f = first[a:b] if b <= fit_n else torch.cat([first[a:fit_n], enc_chunk(max(a, fit_n), b)])
+        coords.append(((f - mean) @ basis.T).half()); norms.append(f.norm(dim=1))
+    bar.close()
+    t = dict(coords=torch.cat(coords).contiguous(), norms=torch.cat(norms).contiguous(), mean=mean.contiguous(),
+             basis=basis.contiguous(), labels=ys.contiguous())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, lambda tmp: save_file(t, tmp))
+    write_json(path.with_suffix(".json"), dict(encoder_sha256=sha, encoder_t=enc.t, count=len(xs), d=d, fit_n=fit_n,
+                                               explained_variance=float(pca.explained_variance_ratio_.sum())))
+    return CompactBank(t["coords"], t["norms"], mean, basis, ys, sha)
+
+# %% ../nbs/11_attribution.ipynb #f9a956c9
+@torch.no_grad()
+def compact_bank_benchmark(model, # a `DirectDiffusion`: its encoder's space, its samples as the queries
+                           n_queries:int=100, k:int=8, candidates:int=64, d:int=256,
+                           n:int|None=None, # bank images (default: all 60k)
+                           root=None, # the data root holding the bank (it is built from scratch: timed cold)
+                          ) -> dict:
+    "Cold build time and size of the compact bank, top-k time for `n_queries`, and agreement with the exact search."
+    import time
+    path = compact_bank_path(model, n, d, root)
+    path.unlink(missing_ok=True)
+    t0 = time.perf_counter(); bank = compact_bank(model, d, n, path=path); build = time.perf_counter() - t0
+    z = torch.randn(n_queries, 1, 28, 28, generator=torch.Generator().manual_seed(12345))  # held out: not a bank image
+    q = encode_images(model.encoder, model(z).clamp(0, 1) * 2 - 1, progress=False)  # the samples, re-encoded
+    xs = mnist_tensors(train=True)[0][:len(bank)]
+    t0 = time.perf_counter(); bank.search(q, k); approx_s = time.perf_counter() - t0
+    t0 = time.perf_counter(); s, i = bank.search(q, k, encoder=model, candidates=candidates, images=xs)
+    rerank_s = time.perf_counter() - t0
+    t0 = time.perf_counter(); bank.search(q[:1], k, encoder=model, candidates=candidates, images=xs)
+    one_s = time.perf_counter() - t0
+    # the exact search over the full features, streamed 5,000 images at a time (never the 1.5 GB matrix at once)
+    best_s, best_i = None, None
+    for a in tqdm(range(0, len(xs), 5_000), desc="exact search"):
+        fs, fi = cosine_attribution(q, encode_images(model.encoder, xs[a:a + 5_000], progress=False), k)
+        fi = fi + a
+        if best_s is None: best_s, best_i = fs, fi
+        else:
+            ss, j = torch.cat([best_s, fs], 1).topk(k, dim=1); best_s, best_i = ss, torch.cat([best_i, fi], 1).gather(1, j)
+    approx_i = bank.search(q, k)[1]
+    return dict(bank_n=len(bank), d=d, candidates=candidates, k=k, n_queries=n_queries, build_cold_s=build,
+                bank_mb=path.stat().st_size / 2**20, full_bank_mb=len(bank) * q[0].numel() * 2 / 2**20,
+                topk_approx_s=approx_s, topk_exact_rerank_s=rerank_s, one_query_rerank_s=one_s,
+                same_topk_share=(i == best_i).all(1).float().mean().item(),
+                same_top1_share=(i[:, 0] == best_i[:, 0]).float().mean().item(),
+                approx_same_top1_share=(approx_i[:, 0] == best_i[:, 0]).float().mean().item(),
+                threads=torch.get_num_threads())
+
 # %% ../nbs/11_attribution.ipynb #e7fc15e4
 SPACES = ("noise", "reencoded", "pixel", "classifier")
 
@@ -119,8 +245,16 @@ def bank_in_space(space:str, feats=None, clf=None, n:int|None=None):
     xs, _ = mnist_tensors(train=True)
     if n: xs = xs[:n]
     if space == "pixel": return to_model_range(xs).flatten(1)
-    from ddkit.metrics import classifier_features
-    return torch.from_numpy(classifier_features(xs[:, None].float() / 255, clf)).float()
+    from ddkit.metrics import classifier_features, load_classifier
+    from ddkit.core import state_dict_sha256
+    clf = clf or load_classifier()
+    # one minute on a core for the 60k: kept under the data root, one file per classifier (15 MB in float16)
+    p = data_root()/"banks"/f"classifier_{state_dict_sha256(clf.state_dict())[:12]}_{n or 'all'}.safetensors"
+    if p.exists(): return load_file(str(p))["features"].float()
+    with torch.no_grad(): f = torch.from_numpy(classifier_features(xs[:, None].float() / 255, clf)).half()
+    p.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(p, lambda tmp: save_file({"features": f.contiguous()}, tmp))
+    return f.float()  # as it reads back from the cache
 
 # %% ../nbs/11_attribution.ipynb #a7abe9c6
 def compare_spaces(images, # samples in [0,1] [Q,1,28,28]

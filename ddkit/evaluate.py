@@ -155,7 +155,9 @@ def read_report(path) -> dict:
 # %% ../nbs/18_evaluate.ipynb #3599f41d
 def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
                      labels=None, # one label per report (default: the student file's parent folder)
-                     teacher=None, n_grid:int=12, speed_batch:int=100, reps:int=5):
+                     teacher=None, n_grid:int=12, speed_batch:int=100, reps:int=5,
+                     students=None, # the students' files, one per report, if moved (default: the reports')
+                    ):
     "(rows, grid figure): each report with its label and measured images/s; the same noise through the teacher and each."
     import matplotlib.pyplot as plt
     teacher = teacher or bundled_teacher()
@@ -166,8 +168,11 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
     seed, ref = reps_[0]["seed"], reps_[0]["teacher_ref"]
     z = noise_from_seeds(range(seed, seed + n_grid)); zs = noise_from_seeds(range(speed_batch))
     grid, rows = [teacher_reference(teacher, seed, n_grid, ref["sampler"], ref["steps"], progress=False)], []
-    for lab, r in zip(labels, reps_):
-        s = load_direct(teacher, r["student"])
+    students = students or [r["student"] for r in reps_]
+    if len(students) != len(reps_): raise DDKitError(f"{len(students)} student files for {len(reps_)} reports: pass "
+                                                     "one --students entry per report")
+    for lab, r, f in zip(labels, reps_, students):
+        s = load_direct(teacher, f)
         with torch.no_grad():
             grid.append(s(z)); secs = median_seconds(lambda: s(zs), reps)
         rows.append(dict(label=lab, report=r, images_per_s=speed_batch / secs))
@@ -187,13 +192,16 @@ def compare_students_main(argv=None):
                   description="Several ddkit-eval-student reports in one table and one grid.")
     p.add_argument("reports", nargs="+", help="student_quality.json files written by ddkit-eval-student")
     p.add_argument("--labels", nargs="+", default=None, help="one row label per report")
+    p.add_argument("--students", nargs="+", default=None,
+                   help="the students' files, one per report, where a report's own path no longer holds it (e.g. "
+                        "restored from git history)")
     p.add_argument("--png", default="benchmarks/students.png")
     p.add_argument("--json", default="benchmarks/students.json")
     p.add_argument("--markdown", default=None,
                    help="write the table into this file (e.g. BENCHMARKS.md) between its marker comments")
     a = p.parse_args(argv)
     limit_threads()
-    rows, fig = compare_students(a.reports, a.labels)
+    rows, fig = compare_students(a.reports, a.labels, students=a.students)
     save_figure(fig, a.png, dpi=110)
     write_json(a.json,
                [dict(label=r["label"], images_per_s=r["images_per_s"], report=str(pth)) for r,

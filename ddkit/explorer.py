@@ -12,7 +12,7 @@ from ipyevents import Event
 from torchvision.utils import make_grid
 from .ddpm import noise_from_seeds
 from .hooks import Amplify, Bias, Channels, PCDirection
-from .attribution import cosine_attribution, encode_images
+from .attribution import cosine_attribution, encode_images, CompactBank
 from .data import mnist_tensors
 from .core import limit_threads
 
@@ -160,8 +160,11 @@ class AttributionExplorer:
                  queries:dict, # space name -> query features [Q,...]
                  banks:dict, # space name -> bank features [N,...]
                  train_images, # uint8 [N,28,28] (the bank's images)
-                 train_labels, k:int=8):
-        self.samples, self.queries, self.banks, self.train_images, self.train_labels, self.k = samples, queries, banks, train_images, train_labels, k
+                 train_labels, k:int=8,
+                 encoder=None, # the encoder of a `CompactBank` among `banks` (its exact re-rank)
+                ):
+        self.samples, self.queries, self.banks, self.k = samples, queries, banks, k
+        self.train_images, self.train_labels, self.encoder, self._found = train_images, train_labels, encoder, {}
         self.index = W.IntSlider(value=0, min=0, max=len(samples) - 1, description="sample", continuous_update=False)
         self.space = W.ToggleButtons(options=list(queries), description="space")
         self.image, self.table = image_widget(), W.HTML()
@@ -175,13 +178,21 @@ class AttributionExplorer:
     def render(self):
         "Redraw the sample and its top-k."
         i, sp = self.index.value, self.space.value
-        s, idx = cosine_attribution(self.queries[sp][i:i + 1], self.banks[sp], self.k)
+        s, idx = self.search(sp, i)
         self.top = idx[0].tolist()
         tops = self.train_images[idx[0]][:, None].float() / 255
         set_png(self.image, png_grid(torch.cat([self.samples[i:i + 1], tops]), nrow=self.k + 1, frame_first=True))
         rows = "".join(f"<tr><td>{r + 1}</td><td>#{j}</td><td>{int(self.train_labels[j])}</td><td>{float(v):.3f}</td></tr>"
                        for r, (j, v) in enumerate(zip(idx[0].tolist(), s[0].tolist())))
         self.table.value = f"<table><tr><th>rank</th><th>train index</th><th>label</th><th>cosine</th></tr>{rows}</table>"
+
+    def search(self, sp:str, i:int):
+        "Top-k `(scores, indices)` of sample `i` in space `sp`, found once (a `CompactBank` re-ranks exactly)."
+        if (sp, i) not in self._found:
+            b, q = self.banks[sp], self.queries[sp][i:i + 1]
+            self._found[sp, i] = (b.search(q, self.k, encoder=self.encoder, images=self.train_images)
+                                  if isinstance(b, CompactBank) else cosine_attribution(q, b, self.k))
+        return self._found[sp, i]
 
     def _ipython_display_(self): from IPython.display import display; display(self.widget)
 
@@ -239,17 +250,17 @@ def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled
                          bank_n:int|None=None, # first `bank_n` training images (default: all 60k)
                          seed:int=0, clf=None) -> AttributionExplorer:
     "An `AttributionExplorer` over `n` one-step samples and the four feature spaces, in one call."
-    from ddkit.attribution import cached_feature_bank, query_features, bank_in_space, SPACES
+    from ddkit.attribution import compact_bank, query_features, bank_in_space, SPACES
     from ddkit.metrics import load_classifier
     limit_threads()
     teacher, model = bundled_models(teacher, model)
     clf = clf or load_classifier()
-    feats, labels = cached_feature_bank(model, bank_n)  # the student's own encoder space
+    bank = compact_bank(model, n=bank_n)  # the student's own encoder space: 256 PCA coordinates, exact re-rank
     z = noise_from_seeds(range(seed, seed + n)); imgs = model(z)
     queries = {sp: query_features(sp, model.encoder, z, imgs, clf) for sp in SPACES}
-    banks = {sp: bank_in_space(sp, feats, clf, bank_n) for sp in SPACES}
+    banks = {sp: bank if sp in ("noise", "reencoded") else bank_in_space(sp, None, clf, bank_n) for sp in SPACES}
     xs, _ = mnist_tensors(train=True)
-    return AttributionExplorer(imgs, queries, banks, xs[:len(feats)], labels, k=k)
+    return AttributionExplorer(imgs, queries, banks, xs[:len(bank)], bank.labels, k=k, encoder=model.encoder)
 
 @torch.no_grad()
 def feature_space_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
@@ -286,7 +297,7 @@ def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled stu
                      reps:int=5) -> dict:
     "Seconds to each explorer's first picture and median seconds per interaction, measured in this process."
     import time, os
-    from ddkit.attribution import bank_cache_path
+    from ddkit.attribution import compact_bank_path
     limit_threads()
     model = model if model is not None else bundled_models()[1]
     r = {}
@@ -294,7 +305,8 @@ def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled stu
     hx.hook.value = "amplify"
     r["hook_interaction_s"] = _median_render(lambda v: setattr(hx.scale, "value", v), [1.1, 1.3, 1.6, 1.9, 2.2, 2.5],
                                              reps)
-    if cold and bank_cache_path(model, bank_n).exists(): os.remove(bank_cache_path(model, bank_n))
+    bank_file = compact_bank_path(model, bank_n)
+    if cold and bank_file.exists(): os.remove(bank_file)
     t0 = time.perf_counter(); ax = attribution_explorer(model, bank_n=bank_n)
     r["attribution_first_picture_s" + ("_cold" if cold else "")] = time.perf_counter() - t0
     if cold:
@@ -304,4 +316,5 @@ def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled stu
     t0 = time.perf_counter(); fx = feature_space_explorer(model)
     r["feature_space_first_picture_s"] = time.perf_counter() - t0
     r["feature_space_interaction_s"] = _median_render(lambda v: setattr(fx.point, "value", v), range(1, 7), reps)
-    return dict(r, threads=torch.get_num_threads(), bank_n=bank_n or 60_000)
+    return dict(r, threads=torch.get_num_threads(), bank_n=bank_n or 60_000,
+                bank_mb=bank_file.stat().st_size / 2**20)
