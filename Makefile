@@ -31,10 +31,12 @@ bench: $(STAMP)
 # $(ABLATION_DIR), one folder per teacher (runs/ablations: the rows measured on phase 1's teacher, 2026-11-29)
 ABLATION_ARGS ?= --ablation_pairs 1000 --ablation_ancestral_pairs 200 --ablation_epochs 15
 ABLATION_DIR ?= runs/ablations-2
-# the explorers' time to first picture and per interaction (issue 33's targets), on the bundled models
+# the explorers' time to first picture and per interaction, and the compact bank's build, size, top-k time and
+# agreement with the exact search (issue 33's targets), on the bundled models
 bench-explorers: $(STAMP)
-	$(BIN)/python -c "from ddkit.explorer import explorer_timings; from ddkit.core import write_json; \
-		write_json('benchmarks/explorers.json', explorer_timings())"
+	$(BIN)/python -c "from ddkit.explorer import explorer_timings, bundled_models; from ddkit.core import write_json; \
+		from ddkit.attribution import compact_bank_benchmark as cbb; \
+		write_json('benchmarks/explorers.json', dict(explorer_timings(), bank=cbb(bundled_models()[1])))"
 	cat benchmarks/explorers.json
 
 ablations: $(STAMP)
