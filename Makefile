@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
-.PHONY: demo test bench bench-explorers ablations export figures clean-nbs check-sync install teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher
+.PHONY: demo test bench bench-explorers bench-speed ablations export figures clean-nbs check-sync install teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher
 
 install: $(STAMP)
 
@@ -38,6 +38,15 @@ bench-explorers: $(STAMP)
 		from ddkit.attribution import compact_bank_benchmark as cbb; \
 		write_json('benchmarks/explorers.json', dict(explorer_timings(), bank=cbb(bundled_models()[1])))"
 	cat benchmarks/explorers.json
+
+# issue 29's speed goal: the bundled student's one pass against ancestral-1000 at batch 100, in one run (ancestral timed
+# over its first 50 steps and scaled to 1000: each step is the same UNet call)
+bench-speed: $(STAMP)
+	$(BIN)/python -c "from ddkit.bench import generation_speed as gs; from ddkit.explorer import bundled_models; \
+		from ddkit.core import write_json, limit_threads; import torch; limit_threads(); t, s = bundled_models(); \
+		r = gs(t, s, 100, 5, ('ancestral',), 50); r = dict(r, speedup=r['student-1'] / r['ancestral-1000'], \
+		batch=100, threads=torch.get_num_threads()); write_json('benchmarks/speed_b100.json', r)"
+	cat benchmarks/speed_b100.json
 
 ablations: $(STAMP)
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-bench --ablations_only --output benchmarks/results.json --markdown BENCHMARKS.md \
