@@ -124,8 +124,9 @@ student: $(STAMP)
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-train-direct --data_path $(STUDENT_PAIRS_DIR) --output_dir $(STUDENT_DIR)/train \
 		--epochs $(STUDENT_EPOCHS) --ema_decay 0.999 --seed 0 --resume $(STUDENT_ARGS) $(if $(STUDENT_TEACHER),--ddpm_ckpt $(STUDENT_TEACHER))
 
-# Stage 2, the bundled student since session 26: distribution matching (DMD) on top of the regression student, from its
-# best_model.pt and on its pairs (resumable; best_model.pt of a dmd run is its newest epoch). Then:
+# Stages 2 and 3 of the bundled student (sessions 26, 27): distribution matching (DMD) on top of the regression student,
+# from STUDENT_DMD_INIT and on its pairs (resumable; best_model.pt of a dmd run is its newest epoch); stage 3's variables:
+# runs/student-cpu-5/README.md. Then:
 #   make bundle-student STUDENT_DIR=$(STUDENT_DMD_DIR)
 STUDENT_DMD_DIR ?= runs/student-cpu-4
 STUDENT_DMD_EPOCHS ?= 4
