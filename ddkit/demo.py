@@ -27,7 +27,8 @@ def _psnr(mse): return float("inf") if mse == 0 else 10 * math.log10(1.0 / mse)
 
 def _report_md(m):
     f = lambda v: round(v, 4) if isinstance(v, float) else v
-    rows = "\n".join(f"| {k} | {f(m['teacher'][k])} | {f(m['student'][k])} |" for k in ("confident_share", "mean_confidence", "classifier_fid"))
+    rows = "\n".join(f"| {k} | {f(m['teacher'][k])} | {f(m['student'][k])} |"
+                     for k in ("confident_share", "mean_confidence", "classifier_fid"))
     c = m["check"]
     return f"""# ddkit demo report
 
@@ -72,13 +73,14 @@ pipeline check {c['pairs_s'] + c['train_s']:.0f} s, total {m['total_s']:.0f} s.
 def pipeline_check(teacher, out, n_pairs:int=1000, steps:int=20, epochs:int=4, batch_size:int=64, lr:float=1e-3,
                    seed:int=0,
                    ckpt=None, progress:bool=True) -> tuple:
-    "(figures, student): pairs, a short training of a fresh decoder and its agreement with the teacher on held-out pairs."
+    "(figures, student): pairs, a short training of a fresh decoder, its agreement with the teacher on held-out pairs."
     t0 = time.time()
     generate_pairs(teacher, out/"pairs", n_pairs, 50, "ddim", steps, seed, teacher_name=str(ckpt or "bundled"),
                    progress=progress)
     pairs_s, t0 = time.time() - t0, time.time()
     args = direct_parser().parse_args((["--ddpm_ckpt", str(ckpt)] if ckpt else []) + [
-        "--data_path", str(out/"pairs"), "--output_dir", str(out/"student"), "--epochs", str(epochs), "--batch_size", str(batch_size),
+        "--data_path", str(out/"pairs"), "--output_dir", str(out/"student"), "--epochs", str(epochs),
+        "--batch_size", str(batch_size),
         "--lr", str(lr), "--seed", str(seed), "--ema_decay", "0.99", "--resume"])
     train_direct(args)
     train_s = time.time() - t0
@@ -130,11 +132,14 @@ def run_demo(output_dir="demo_outputs", # everything goes here
                                class_share=st["class_share"],
                                classifier_fid=classifier_fid(x, real, clf))
     m = dict(teacher_name=str(ckpt or "bundled"), teacher_sha256=teacher_checksum(teacher),
-             student_name="the pipeline check's student (no bundled student for this teacher)" if ckpt else "the bundled student (ddkit/assets/student.safetensors)",
+             student_name=("the pipeline check's student (no bundled student for this teacher)" if ckpt
+                           else "the bundled student (ddkit/assets/student.safetensors)"),
              seed=seed, n_eval=n_eval, eval_seed=eval_seed, student_teacher_mse=mse, student_teacher_psnr=_psnr(mse),
              label_agreement=sum(a == b for a, b in zip(st_t["labels"], st_s["labels"])) / n_eval,
-             teacher=stats(st_t, x_t), student=stats(st_s, x_s), fid_floor=classifier_fid(tr[:n_eval, None].float() / 255, real, clf),
-             teacher_meets_bar=meets_quality_bar(st_t), bank_n=len(bank), k=k, cluster_purity=cluster_purity(cl, labels[:m_].numpy()),
+             teacher=stats(st_t, x_t), student=stats(st_s, x_s),
+             fid_floor=classifier_fid(tr[:n_eval, None].float() / 255, real, clf),
+             teacher_meets_bar=meets_quality_bar(st_t), bank_n=len(bank), k=k,
+             cluster_purity=cluster_purity(cl, labels[:m_].numpy()),
              check=check, grids_s=grids_s, eval_s=eval_s, space_s=space_s, total_s=time.time() - t_start,
              student_images_sha256=images_sha256(x_s), torch=torch.__version__)
     write_json(out/"metrics.json", m)

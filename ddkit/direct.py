@@ -143,7 +143,7 @@ class DirectDiffusion(nn.Module):
         return ["bottleneck"] + [f"skip{i}" for i in range(n)] + [f"dec{i}" for i in range(n)]
 
     def check_noise(self, noise):
-        "`noise` as a finite float tensor [B,1,28,28] on the model's device and dtype, or a one-line error naming the fix."
+        "`noise` as a finite float [B,1,28,28] tensor on the model's device and dtype, else a one-line error."
         if isinstance(noise, np.ndarray): noise = torch.from_numpy(noise)
         if not torch.is_tensor(noise):
             raise DDKitError(f"noise is a {type(noise).__name__}: pass a tensor [B,1,28,28] (e.g. "
@@ -174,7 +174,7 @@ class DirectDiffusion(nn.Module):
 
 # %% ../nbs/06_direct.ipynb #da1b3106
 def read_student(p, weights:str="ema"):
-    "(decoder state dict, metadata) of a `ddkit-train-direct` checkpoint (its EMA or raw decoder) or an exported `.safetensors`."
+    "(decoder state dict, metadata) of a `ddkit-train-direct` checkpoint (EMA or raw) or an exported `.safetensors`."
     if p.is_dir(): raise DDKitError(f"{p}: is a folder, not a student file: pass its best_model.pt or an exported "
                                     ".safetensors")
     if p.suffix == ".safetensors":
@@ -188,7 +188,8 @@ def read_student(p, weights:str="ema"):
         sd = {k: v for k, v in sd.items() if not k.startswith("encoder.")}
         return sd, dict(teacher_sha256=md.get("teacher_sha256"),
                         encoder_t=resolve_encoder_t(md.get("encoder_t", "None"), 10**9),
-                        encoder=enc or None, wall_s=float(md.get("wall_s", "nan")), args=json.loads(md.get("args", "{}")))
+                        encoder=enc or None, wall_s=float(md.get("wall_s", "nan")),
+                        args=json.loads(md.get("args", "{}")))
     if p.stat().st_size == 0: raise DDKitError(f"{p}: is empty (0 bytes): pass a checkpoint written by "
                                                "ddkit-train-direct")
     try: ck = torch.load(p, map_location="cpu", weights_only=True)
@@ -205,7 +206,8 @@ def read_student(p, weights:str="ema"):
     enc = (unwrap(ck["encoder_ema"]) if weights == "ema" else ck["encoder"]) if "encoder" in ck else None
     return sd, dict(teacher_sha256=ck.get("teacher_sha256"), encoder_t=ck.get("encoder_t"), weights=weights,
                     encoder=enc,
-                    epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")), wall_s=ck.get("wall_s", float("nan")),
+                    epoch=ck.get("epoch"), val_loss=ck.get("val_loss", float("nan")),
+                    wall_s=ck.get("wall_s", float("nan")),
                     val_loss_raw=ck.get("val_loss_raw", float("nan")), args=ck.get("args", {}))
 
 # %% ../nbs/06_direct.ipynb #9cb167ca

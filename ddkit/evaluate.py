@@ -11,7 +11,8 @@ import torch
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, load_file
 from torchvision.utils import save_image, make_grid
-from .core import ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json, read_json, limit_threads, median_seconds, DDKitError
+from .core import (ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json,
+                        read_json, limit_threads, median_seconds, DDKitError)
 from .data import mnist_tensors, data_root
 from .ddpm import load_ddpm, bundled_teacher, teacher_checksum, noise_from_seeds, sample_from_noise, fast_unet
 from .metrics import load_classifier, classifier_fid, classifier_features, sample_stats, precision_recall
@@ -31,7 +32,8 @@ def teacher_reference(teacher, seed:int=STUDENT_SEED, n:int=1000, sampler:str="d
                       cache_dir=None, # where to keep it (default: `$DDKIT_DATA/refs`); None in tests: pass a folder
                       batch_size:int=100, progress:bool=True):
     "The teacher's samples [n,1,28,28] in [0,1] of noises `seed..seed+n-1`, cached per teacher, sampler and seeds."
-    p = Path(cache_dir or data_root()/"refs")/f"ref_{teacher_checksum(teacher)[:12]}_{sampler}{steps}_{seed}_{n}.safetensors"
+    name = f"ref_{teacher_checksum(teacher)[:12]}_{sampler}{steps}_{seed}_{n}.safetensors"
+    p = Path(cache_dir or data_root()/"refs")/name
     if p.exists(): return load_file(str(p))["images"]
     net = fast_unet(teacher)
     imgs = torch.cat([sample_from_noise(teacher, noise_from_seeds(range(seed + i, seed + min(n, i + batch_size))),
@@ -57,10 +59,10 @@ def student_report(student, teacher,
                    target_digit:int=3, n_targets:int=20, # training images of `target_digit` to include / exclude
                    strengths=(0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0), n_sweep:int=200, hooks=CONTROL_HOOKS,
                    grid=None, # optional PNG path: a grid of the first 64 samples scored
-                   ref_sampler:str="ddim", ref_steps:int=50, # the teacher's sample of the same noise the student is held to
+                   ref_sampler:str="ddim", ref_steps:int=50, # the teacher's sampler for the reference of the same noise
                    ref_cache=None, # folder of the cached teacher reference (default: `$DDKIT_DATA/refs`)
                   ):
-    "Quality and diversity beside the teacher's on the same noise, fidelity to it, and a controllability sweep per hook."
+    "Quality and diversity beside the teacher's on the same noise, fidelity to it, a controllability sweep per hook."
     imgs = torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + 500)))) for i in range(0, n, 500)])
     if grid: atomic_write(grid, lambda tmp: save_image(imgs[:64], tmp, nrow=8, format="png"))
     if not isinstance(real, np.ndarray): real = classifier_features(real, clf)
@@ -89,7 +91,7 @@ def student_report(student, teacher,
 # %% ../nbs/18_evaluate.ipynb #aa70d042
 @cli_errors
 def eval_student_main(argv=None):
-    "Console script `ddkit-eval-student`: a student's quality, fidelity to its teacher and hook sweeps, as JSON and PNGs."
+    "Console script `ddkit-eval-student`: a student's quality, fidelity to its teacher, hook sweeps; JSON and PNGs."
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     p = ArgParser(prog="ddkit-eval-student",
@@ -158,7 +160,7 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
                      teacher=None, n_grid:int=12, speed_batch:int=100, reps:int=5,
                      students=None, # the students' files, one per report, if moved (default: the reports')
                     ):
-    "(rows, grid figure): each report with its label and measured images/s; the same noise through the teacher and each."
+    "(rows, grid figure): each report with its label and measured images/s; one noise through the teacher and each."
     import matplotlib.pyplot as plt
     teacher = teacher or bundled_teacher()
     reps_ = [read_report(p) for p in reports]

@@ -63,7 +63,7 @@ class HookExplorer:
              "pc direction": dict(alpha=2.0)}
     def __init__(self, model, # a `DirectDiffusion`
                  n:int=16, # samples shown
-                 pca=None, # fitted PCA of bottleneck features for the "pc direction" hook, or a function fitting one on first use
+                 pca=None, # fitted PCA for "pc direction", or a function fitting one when first used
                  seed:int=0, n_pcs:int=20, # principal directions offered while `pca` is still a function
                 ):
         self.model, self._pca = model.eval(), pca
@@ -80,7 +80,8 @@ class HookExplorer:
         self.seed = W.IntText(value=seed, description="first seed")
         self.n, self._quiet = n, False
         self.image, self.status = image_widget(), W.HTML()
-        for w in (self.scale, self.bias, self.channels, self.pc, self.alpha, self.seed): w.observe(self._changed, names="value")
+        for w in (self.scale, self.bias, self.channels,
+                  self.pc, self.alpha, self.seed): w.observe(self._changed, names="value")
         self.hook.observe(self._picked, names="value")
         self.widget = W.HBox([W.VBox([self.hook, self.scale, self.bias, self.channels, self.pc, self.alpha, self.seed,
                                       self.status]), self.image])
@@ -142,7 +143,7 @@ def bundled_models(teacher=None, model=None):
 # %% ../nbs/15_explorers.ipynb #e8b6c3f5
 def hook_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
                   n:int=16, # samples shown
-                  pca="auto", # fitted PCA for the "pc direction" hook; "auto": fit on `pca_n` training images' features when first picked
+                  pca="auto", # fitted PCA for "pc direction"; "auto": fit on `pca_n` training images when first picked
                   pca_n:int=2000, seed:int=0) -> HookExplorer:
     "A `HookExplorer` in one call (default: the bundled student); threads from `DDKIT_THREADS`, as the console scripts."
     from ddkit.feature_space import fit_pca
@@ -182,9 +183,11 @@ class AttributionExplorer:
         self.top = idx[0].tolist()
         tops = self.train_images[idx[0]][:, None].float() / 255
         set_png(self.image, png_grid(torch.cat([self.samples[i:i + 1], tops]), nrow=self.k + 1, frame_first=True))
-        rows = "".join(f"<tr><td>{r + 1}</td><td>#{j}</td><td>{int(self.train_labels[j])}</td><td>{float(v):.3f}</td></tr>"
+        rows = "".join(f"<tr><td>{r + 1}</td><td>#{j}</td><td>{int(self.train_labels[j])}</td>"
+                       f"<td>{float(v):.3f}</td></tr>"
                        for r, (j, v) in enumerate(zip(idx[0].tolist(), s[0].tolist())))
-        self.table.value = f"<table><tr><th>rank</th><th>train index</th><th>label</th><th>cosine</th></tr>{rows}</table>"
+        head = "<tr><th>rank</th><th>train index</th><th>label</th><th>cosine</th></tr>"
+        self.table.value = f"<table>{head}{rows}</table>"
 
     def search(self, sp:str, i:int):
         "Top-k `(scores, indices)` of sample `i` in space `sp`, found once (a `CompactBank` re-ranks exactly)."

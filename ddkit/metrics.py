@@ -13,7 +13,8 @@ import torch.nn.functional as F
 from scipy import linalg
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, load_file
-from .core import ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, save_figure, write_json, seed_everything, limit_threads, state_dict_sha256
+from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, save_figure,
+                        write_json, seed_everything, limit_threads, state_dict_sha256)
 from .data import mnist_tensors, to_unit_range
 
 # %% auto #0
@@ -143,7 +144,8 @@ def meets_quality_bar(stats, min_confident=0.9, lo=0.05, hi=0.15) -> bool:
 def classifier_features(images, clf=None, batch_size=1000):
     "Penultimate features [N,128] of images in [0,1]."
     clf = (clf or load_classifier()).eval()
-    return torch.cat([clf.features(images[i:i + batch_size].float()) for i in range(0, len(images), batch_size)]).double().numpy()
+    feats = [clf.features(images[i:i + batch_size].float()) for i in range(0, len(images), batch_size)]
+    return torch.cat(feats).double().numpy()
 
 # %% ../nbs/04_metrics.ipynb #d2a2336c
 def frechet_distance(f1, f2):
@@ -183,7 +185,8 @@ def precision_recall(real, # features [N,D] of real images (e.g. `classifier_fea
                      k:int=3) -> dict:
     "Improved precision and recall (Kynkäänniemi et al. 2019): each set's share inside the other's k-NN manifold."
     # a few lines of torch.cdist; sklearn's NearestNeighbors gives the radii but not the 'inside any ball' test
-    r, f = torch.as_tensor(np.asarray(real), dtype=torch.float64), torch.as_tensor(np.asarray(fake), dtype=torch.float64)
+    r = torch.as_tensor(np.asarray(real), dtype=torch.float64)
+    f = torch.as_tensor(np.asarray(fake), dtype=torch.float64)
     rr, rf = _knn_radii(r, k), _knn_radii(f, k)
     d = torch.cdist(f, r)  # [M,N]
     return dict(precision=(d <= rr[None]).any(1).double().mean().item(),
@@ -261,19 +264,20 @@ def class_trajectory(model, # a loaded teacher
 def decision_summary(t, probs, # `class_trajectory`'s output
                      threshold:float=0.9, # the bar's confidence
                     ) -> list[dict]:
-    "Per step: mean top probability of the x0 prediction and agreement with the final digit, for samples ending confident or not."
+    "Per step: mean top probability of the x0 prediction and agreement with the final digit, confident endings or not."
     final = probs[-1]; ok = final.max(1).values > threshold
     conf, agree = probs.max(2).values, (probs.argmax(2) == final.argmax(1)).float()
     mean = lambda v, m: v[m].mean().item() if m.any() else float("nan")
     return [dict(t=int(tt), n_confident=int(ok.sum()), n_unconfident=int((~ok).sum()),
                  conf_confident=mean(conf[i], ok), conf_unconfident=mean(conf[i], ~ok),
-                 agree_confident=mean(agree[i], ok), agree_unconfident=mean(agree[i], ~ok)) for i, tt in enumerate(t.tolist())]
+                 agree_confident=mean(agree[i], ok),
+                 agree_unconfident=mean(agree[i], ~ok)) for i, tt in enumerate(t.tolist())]
 
 # %% ../nbs/04_metrics.ipynb #0600008e
 def plot_class_trajectory(t, probs, # `class_trajectory`'s output
                           threshold:float=0.9, png_path=None, # where to save the figure (PNG), if given
                           title:str="when is the digit decided? (DDIM x0 prediction)"):
-    "Mean confidence and agreement with the final digit against t, for samples that end confident and those that do not."
+    "Mean confidence and agreement with the final digit against t, for samples ending confident and those that do not."
     import matplotlib.pyplot as plt
     rows = decision_summary(t, probs, threshold)
     fig, axs = plt.subplots(1, 2, figsize=(9, 3.2), sharex=True)

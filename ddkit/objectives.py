@@ -82,7 +82,8 @@ class DMD(Objective):
         self.real, self.fake = _frozen_unet(teacher), _frozen_unet(teacher)
         self.fake.requires_grad_(True)  # trained, but BatchNorm stays in eval mode
         self.opt = torch.optim.AdamW(self.fake.parameters(), lr=fake_lr)
-        self.T, self.lo, self.hi, self.fake_steps = teacher.timesteps, int(t_min * teacher.timesteps), int(t_max * teacher.timesteps), fake_steps
+        self.T, self.fake_steps = teacher.timesteps, fake_steps
+        self.lo, self.hi = int(t_min * teacher.timesteps), int(t_max * teacher.timesteps)
         self.sab, self.s1ab = teacher.sqrt_alphas_cumprod.clone(), teacher.sqrt_one_minus_alphas_cumprod.clone()
 
     def to(self, device):

@@ -15,7 +15,8 @@ from .core import (dist_info, init_distributed, rank_device, ArgParser, number_a
                         atomic_write, write_json, read_json, file_sha256,
                         limit_threads, default_device,
                         folder_lock, positive_arg)
-from .ddpm import load_ddpm, bundled_teacher, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet, SAMPLERS, DEFAULT_STEPS
+from .ddpm import (load_ddpm, bundled_teacher, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet,
+                        SAMPLERS, DEFAULT_STEPS)
 
 # %% auto #0
 __all__ = ['DTYPES', 'sample_seed', 'shard_name', 'my_shards', 'generate_pairs', 'PairDataset', 'generate_main']
@@ -53,7 +54,8 @@ def _manifest_mismatches(out) -> set:
     "Shards whose bytes differ from the sha256 the manifest recorded (none when there is no manifest yet)."
     mf = out/"manifest.json"
     if not mf.exists(): return set()
-    return {s["file"] for s in read_json(mf)["shards"] if (out/s["file"]).exists() and file_sha256(out/s["file"]) != s["sha256"]}
+    return {s["file"] for s in read_json(mf)["shards"]
+            if (out/s["file"]).exists() and file_sha256(out/s["file"]) != s["sha256"]}
 
 def generate_pairs(teacher, # a loaded teacher
                    output_dir, # where shards and manifest go
@@ -82,7 +84,8 @@ def _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, d
     elif not runf.exists(): write_json(runf, cfg)
     old = read_json(runf)
     damaged = _manifest_mismatches(out)  # before the manifest may be rewritten: a shard changed since it was recorded
-    # the teacher is its checksum (its path is only a label); the count may change: shard k depends on seed, batch size, k
+    # the teacher is its checksum (its path is only a label); the count may change: shard k depends on seed,
+    # batch size and k
     diff = [k for k in cfg if k not in ("teacher", "n_samples") and old.get(k) != cfg[k]]
     if diff:
         raise DDKitError(f"{out} holds a run with other settings ({', '.join(diff)}): rerun with the same arguments, "
@@ -97,8 +100,10 @@ def _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, d
             if shard_name(k) in damaged or _shard_len(out/shard_name(k)) != min(batch_size, n_samples - k * batch_size)]
     net = fast_unet(teacher)
     bar = tqdm(total=n_samples if world == 1 else len(my_shards(n_shards, rank, world)) * batch_size,
-               initial=0, desc=f"pairs[{rank}/{world}] {sampler}-{steps}", unit="pair", disable=not progress or rank != 0 and world > 1)
-    bar.update(sum(min(batch_size, n_samples - k * batch_size) for k in my_shards(n_shards, rank, world) if k not in todo))
+               initial=0, desc=f"pairs[{rank}/{world}] {sampler}-{steps}", unit="pair",
+               disable=not progress or rank != 0 and world > 1)
+    bar.update(sum(min(batch_size, n_samples - k * batch_size)
+                   for k in my_shards(n_shards, rank, world) if k not in todo))
     for k in todo:
         shard = _make_shard(teacher, net, k, n_samples, batch_size, seed, sampler, steps, dtype)
         atomic_write(out/shard_name(k), lambda tmp, s=shard: save_file(s, tmp))

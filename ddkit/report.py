@@ -55,13 +55,15 @@ HOOK_TITLES = dict(include="Include hook (`include_samples`): the bottleneck tow
 
 def _inv_note(hook, s):
     if not hook.endswith("_inverted"): return ""
-    return f"\nEach target's noise was found by `invert_noise` (MSE of the student's image of it to the target: {s.get('inversion_mse', float('nan')):.4f})."
+    return (f"\nEach target's noise was found by `invert_noise` (MSE of the student's image of it to the target: "
+            f"{s.get('inversion_mse', float('nan')):.4f}).")
 
 def sweep_markdown(hook, rows, s, png):
     "One hook sweep: its title, targets, table and plot."
     t = "\n".join(f"| {w['strength']:.2f} | {w['class_rate']:.1%} | {w['median_target_rank']:.0f} | "
                   f"{w['mean_confidence']:.3f} | "
-                  f"{w['confident_share']:.1%} | {w.get('diversity', float('nan')):.3f} | {w['classifier_fid']:.1f} |" for w in rows)
+                  f"{w['confident_share']:.1%} | {w.get('diversity', float('nan')):.3f} | {w['classifier_fid']:.1f} |"
+                  for w in rows)
     return f"""
 ### {HOOK_TITLES.get(hook, hook)}
 
@@ -99,7 +101,8 @@ def students_markdown(rows, png_name):
     head = ("| student | train time | classifier-FID | ratio to teacher | share p > 0.9 | label agreement | precision "
             "| recall | "
             "MSE vs teacher | PSNR | images/s |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
-    tl = f"| teacher {t['sampler'].upper()}-{t['steps']} | | {t['classifier_fid']:.1f} | 1.00x | {t['confident_share']:.1%} | | {t['precision']:.3f} | {t['recall']:.3f} | | | |\n"
+    tl = (f"| teacher {t['sampler'].upper()}-{t['steps']} | | {t['classifier_fid']:.1f} | 1.00x | "
+          f"{t['confident_share']:.1%} | | {t['precision']:.3f} | {t['recall']:.3f} | | | |\n")
     body = "".join(f"| {r['label']} | {fmt((r['report'].get('train_wall_s') or float('nan')) / 60, '.0f')} min | "
                    f"{r['report']['classifier_fid']:.1f} | "
                    f"{r['report']['fid_ratio']:.2f}x | {r['report']['confident_share']:.1%} | "
@@ -114,7 +117,8 @@ def students_markdown(rows, png_name):
             "the teacher's "
             "figure; images/s at batch 100, measured in one run. Train time: the student's own (pair generation not "
             "included).\n\n"
-            + head + tl + body + f"\n![the same noise through the teacher and each student]({png_name})\n{STUDENTS_END}")
+            + head + tl + body + f"\n![the same noise through the teacher and each "
+                                 f"student]({png_name})\n{STUDENTS_END}")
 
 # %% ../nbs/17_report.ipynb #4b2b7a86
 def ablation_markdown(rows, run=None, teacher_sha256=None):
@@ -130,7 +134,8 @@ def ablation_markdown(rows, run=None, teacher_sha256=None):
             f"lr {run['lr']}, EMA 0.99, seed {run['seed']}) and is scored on the same {run['n_eval']} held-out noises "
             "against the "
             f"teacher's DPM-20 sample of each.\n" if run else "")
-    grid = f"\n![the same noise through the teacher and each ablation student]({run['grid']})\n" if run.get("grid") else ""
+    grid = (f"\n![the same noise through the teacher and each ablation student]({run['grid']})\n"
+            if run.get("grid") else "")
     t = "\n".join(f"| {w['variant']} | {w['n_pairs']} | {w['epochs']} | {w['val_loss']:.4f} | "
                   f"{w['mse_vs_teacher_dpm']:.4f} | "
                   f"{w['psnr_vs_teacher_dpm']:.2f} | {w['label_agreement']:.1%} | {w['confident_share']:.1%} | "
@@ -156,11 +161,18 @@ def bench_markdown(r, # the dict `run_bench` writes to results.json
     "BENCHMARKS.md from a benchmark run's results."
     sp = r["unet_image_steps_per_s"]
     bss = sorted({int(k.split("/bs")[1]) for k in sp})
-    # results.json is written with sorted keys, so the tables fix their own row order (a rerun from the JSON reads the same)
+    # results.json is written with sorted keys, so the tables fix their own row order (a rerun from the JSON reads
+    # the same)
     names = sorted(dict.fromkeys(k.split("/bs")[0] for k in sp), key=lambda n: (n.count("+"), n != "eager", n))
     speed = "\n".join(f"| {n} | " + " | ".join(f"{sp[f'{n}/bs{b}']:.0f}" for b in bss) + " |" for n in names)
     q = "\n".join(f"| {k} | {v['n']} | {v['classifier_fid']:.2f} | {v['confident_share']:.1%} | {v['seconds']:.0f} s | "
-                  f"{v['n'] * v['steps'] / v['seconds']:.0f} |" for k, v in sorted(r["samplers"].items(), key=lambda kv: kv[1]["steps"]))
+                  f"{v['n'] * v['steps'] / v['seconds']:.0f} |"
+                  for k, v in sorted(r["samplers"].items(), key=lambda kv: kv[1]["steps"]))
+    gen = r["generation_images_per_s"]
+    gen_rows = "\n".join(f"| {k} | {v:.2f} | {gen['student-1'] / v:.0f}x |"
+                         for k, v in sorted(gen.items(), key=lambda kv: -kv[1]))
+    ablations = (ablation_markdown(r["ablations"], r.get("ablation_run"), r["teacher_sha256"]) if r.get("ablations")
+                 else "")
     return f"""# Benchmarks
 
 Measured in one run of `ddkit-bench` on {r['machine']} ({r['threads']} torch threads), torch {r['torch']}, {r['date']}.
@@ -178,7 +190,7 @@ Folding BatchNorm into the convolutions is {r['fold_speedup']:.2f}x the eager UN
 
 | generator | images/s | student speed-up |
 |---|---|---|
-""" + "\n".join(f"| {k} | {v:.2f} | {r['generation_images_per_s']['student-1'] / v:.0f}x |" for k, v in sorted(r["generation_images_per_s"].items(), key=lambda kv: -kv[1])) + f"""
+{gen_rows}
 
 ## Teacher quality by sampler (classifier-FID vs the 10k MNIST test images)
 
@@ -187,4 +199,4 @@ Folding BatchNorm into the convolutions is {r['fold_speedup']:.2f}x the eager UN
 {q}
 
 Real-vs-real floor (train[:10k] vs test 10k): **{r['fid_floor']:.2f}**.
-""" + (student_markdown(r) if "student" in r else "") + (ablation_markdown(r["ablations"], r.get("ablation_run"), r["teacher_sha256"]) if r.get("ablations") else "")
+""" + (student_markdown(r) if "student" in r else "") + ablations

@@ -11,10 +11,12 @@ import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from torchvision.utils import save_image
 from tqdm.auto import tqdm
-from .core import ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure, write_json, default_device, limit_threads, seed_everything
+from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write,
+                        save_figure, write_json, default_device, limit_threads, seed_everything)
 from .core import numbered_files, load_newest
 from .data import mnist_tensors, to_model_range
-from .ddpm import MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet
+from .ddpm import (MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum,
+                        fast_unet)
 
 # %% auto #0
 __all__ = ['PRESETS', 'QUALITY_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'weighting_gamma',
@@ -71,7 +73,8 @@ def train_parser():
                    help="split each batch into this many micro-batches and add their gradients: a large batch's update "
                         "in a small machine's memory")
     p.add_argument("--input_perturbation", type=number_arg(float, 0, 10, lo_open=False), default=0.0,
-                   help="DDPM-IP's gamma: x_t is made with noise + gamma * xi while the target stays the noise (0: off)")
+                   help="DDPM-IP's gamma: x_t is made with noise + gamma * xi while the target stays "
+                        "the noise (0: off)")
     p.add_argument("--time_budget", type=positive_arg(float, hi=1e7), default=None,
                    help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full "
                         "OneCycle) if --epochs would not end within it")
@@ -82,7 +85,8 @@ def parse_train_args(argv=None):
     p = train_parser()
     args = p.parse_args(argv)
     if args.preset:
-        given = {a.dest for a in p._actions if any(o in (argv if argv is not None else sys.argv[1:]) for o in a.option_strings)}
+        args_given = argv if argv is not None else sys.argv[1:]
+        given = {a.dest for a in p._actions if any(o in args_given for o in a.option_strings)}
         for k, v in PRESETS[args.preset].items():
             if k not in given: setattr(args, k, v)
     return args
@@ -113,7 +117,7 @@ def accumulate_grads(model:MNISTDiffusion, x0, t, noise, # the whole batch's dra
                      bf16:bool=False, # autocast the forward passes to bf16
                      input_noise=None, # as `diffusion_loss`, the whole batch's
                     ):
-    "Add the batch's mean-loss gradient to `model`'s grads, K micro-batches at a time; returns the batch loss (detached)."
+    "Add the batch's mean-loss gradient to `model`'s grads, K micro-batches at a time; returns the detached loss."
     total = x0.new_zeros(())
     # a short last batch: no empty parts
     for part in torch.arange(len(x0), device=x0.device).tensor_split(min(accum_steps, len(x0))):
@@ -135,8 +139,8 @@ def make_ema(model, args):
 
 def _step_generator(seed, step): return torch.Generator().manual_seed(seed * 1_000_003 + step)
 
-def _epoch_perm(seed, epoch, n): return torch.randperm(n,
-                                                       generator=torch.Generator().manual_seed(seed * 7_919 + epoch + 1))
+def _epoch_perm(seed, epoch, n):
+    return torch.randperm(n, generator=torch.Generator().manual_seed(seed * 7_919 + epoch + 1))
 
 # %% ../nbs/05_train_ddpm.ipynb #03dde2a1
 def _save_grid(model_ema, args, path, device):
@@ -160,14 +164,15 @@ def _read_csv(path):
     with open(path, newline="") as f: return list(csv.DictReader(f))
 
 def _score_epoch(model_ema, args, step, epoch, path):
-    "Score `args.eval_n` samples with `evaluate_teacher` (the grid's sampler, seeds 0..n-1) and rewrite `quality_log.csv`."
+    "Score `args.eval_n` samples with `evaluate_teacher` (the grid's sampler, seeds 0..n-1); rewrite `quality_log.csv`."
     from ddkit.metrics import evaluate_teacher  # metrics is not needed to train
     t0 = time.time()
     r, _ = evaluate_teacher(model_ema.module, args.eval_n, args.sampler, args.sample_steps, seed=0, progress=False)
     row = dict(step=step, epoch=epoch, n=args.eval_n, sampler=args.sampler, steps=args.sample_steps,
                confident_share=f"{r['confident_share']:.4f}", mean_confidence=f"{r['mean_confidence']:.4f}",
                fid_vs_test=f"{r['fid_vs_test']:.2f}", min_class_share=f"{min(r['class_share']):.4f}",
-               max_class_share=f"{max(r['class_share']):.4f}", meets_bar=r["meets_bar"], eval_s=f"{time.time() - t0:.1f}")
+               max_class_share=f"{max(r['class_share']):.4f}", meets_bar=r["meets_bar"],
+               eval_s=f"{time.time() - t0:.1f}")
     # a resumed run may redo an epoch end
     rows = [q for q in (_read_csv(path) if path.exists() else []) if int(q["step"]) < step] + [row]
     _write_csv(path, QUALITY_FIELDS, rows)
@@ -213,7 +218,7 @@ def _truncate_log(log_path, step):
                [r for r in _read_csv(log_path) if int(r["step"]) <= step])
 
 def _one_cycle(opt, lr, total, step=0):
-    "The recipe's OneCycle schedule over `total` steps, advanced to `step` (a fitted schedule picks up where the old one was)."
+    "The recipe's OneCycle over `total` steps, advanced to `step` (a fitted schedule picks up where the old one was)."
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=total, pct_start=0.25, anneal_strategy="cos")
     with warnings.catch_warnings():
         # "lr_scheduler.step() before optimizer.step()": replaying the schedule, not training
@@ -339,7 +344,7 @@ def train_ddpm(args) -> Path:
 # %% ../nbs/05_train_ddpm.ipynb #6136b0c0
 @cli_errors
 def main(argv=None):
-    "Console script `ddkit-train-ddpm`; stopped by SIGINT/SIGTERM it checkpoints and exits 128+signal, so a chain (`make teacher`) stops too."
+    "Console script `ddkit-train-ddpm`; on SIGINT/SIGTERM it checkpoints, exits 128+signal (so `make teacher` stops)."
     args = parse_train_args(argv)
     train_ddpm(args)
     if getattr(args, "stopped_by", None): sys.exit(128 + args.stopped_by)
@@ -380,7 +385,8 @@ def teacher_lineage(phases, # run folders, oldest first: `DIR`, or `DIR:LAST` to
         args, step = _run_info(d)
         if last:
             if not last.isdigit() or int(last) > step: raise DDKitError(f"{ph}: LAST must be a step the run reached "
-                                                                        f"(0-{step}): pass DIR:LAST with LAST <= {step}")
+                                                                        f"(0-{step}): pass DIR:LAST "
+                                                                        f"with LAST <= {step}")
             step = int(last)
         rows = [r for r in _read_csv(log) if int(r["step"]) <= step]
         bs = int(args["batch_size"])
@@ -422,6 +428,7 @@ def lineage_main(argv=None):
     images = sum(ph["images"] for ph in lin)
     summary = dict(phases=[{k: v for k, v in ph.items() if k != "log"} for ph in lin],
                    steps=sum(ph["steps"] for ph in lin),
-                   images=images, wall_s=round(sum(ph["wall_s"] for ph in lin), 1), epochs_of_60k=round(images / 60_000, 1))
+                   images=images, wall_s=round(sum(ph["wall_s"] for ph in lin), 1),
+                   epochs_of_60k=round(images / 60_000, 1))
     write_json(a.json, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "phases"}))

@@ -86,11 +86,14 @@ def ema_warmup_avg_fn(decay:float=0.999, # the decay once warmed up
                       warmup:bool=True, # ramp the decay as (1+n)/(10+n) until it reaches `decay`
                      ):
     "A `multi_avg_fn` for `AveragedModel`: an EMA whose decay ramps up from the first update."
-    # torch's get_ema_multi_avg_fn has no warm-up; diffusers' EMAModel has one, but the checkpoints keep AveragedModel's state dict
+    # torch's get_ema_multi_avg_fn has no warm-up; diffusers' EMAModel has one, but the checkpoints keep
+    # AveragedModel's state dict
     @torch.no_grad()
     def update(ema_params, params, n_averaged):
-        # the decay as a tensor on the parameters' device: reading n_averaged on the host would wait for the GPU every step
-        d = ((1 + n_averaged) / (10 + n_averaged)).clamp(max=decay) if warmup else torch.tensor(decay, device=n_averaged.device)
+        # the decay as a tensor on the parameters' device: reading n_averaged on the host would wait for the GPU
+        # every step
+        d = (((1 + n_averaged) / (10 + n_averaged)).clamp(max=decay) if warmup
+             else torch.tensor(decay, device=n_averaged.device))
         if torch.is_floating_point(ema_params[0]):
             torch._foreach_mul_(ema_params, d); torch._foreach_add_(ema_params, torch._foreach_mul(params, 1 - d))
         else:
@@ -244,8 +247,10 @@ def train_direct(args):
             pred = net(z)
             terms = {n: o.loss(pred, x, z) for n, (w, o) in objectives.items()}
             loss = sum(objectives[n][0] * v for n, v in terms.items())
-            if not torch.isfinite(loss): raise DDKitError(f"loss became {loss.item()} at step {step} "
-                                                          f"({', '.join(f'{n}={v.item():.3g}' for n, v in terms.items())}): lower --lr or the weights of --loss, and --resume")
+            if not torch.isfinite(loss):
+                parts = ", ".join(f"{n}={v.item():.3g}" for n, v in terms.items())
+                raise DDKitError(f"loss became {loss.item()} at step {step} ({parts}): lower --lr or the weights of "
+                                 "--loss, and --resume")
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
             ema.update_parameters(model.decoder)
             if ema_enc is not None: ema_enc.update_parameters(model.encoder)
@@ -266,7 +271,8 @@ def train_direct(args):
         if rank == 0:
             ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(),
                       epoch=epoch, step=step,
-                      best_val=min(best, val), val_loss=val, val_loss_raw=val_raw, train_loss=train_loss, teacher_sha256=teacher_checksum(teacher),
+                      best_val=min(best, val), val_loss=val, val_loss_raw=val_raw, train_loss=train_loss,
+                      teacher_sha256=teacher_checksum(teacher),
                       encoder_t=args.encoder_t, wall_s=wall, args=vars(args), rng=torch.get_rng_state(),
                       objectives={n: o.state_dict() for n, (w, o) in objectives.items()},
                       scheduler=sched.state_dict())
@@ -301,9 +307,9 @@ def main(argv=None):
 # %% ../nbs/09_train_direct.ipynb #f4b8e121
 def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` written by `ddkit-train-direct`
                    output, # the `.safetensors` to write
-                   weights:str="ema", # 'ema': the averaged decoder; 'raw': the last step's (when the EMA still lags a short run)
+                   weights:str="ema", # 'ema': the averaged decoder; 'raw': the last step's (the EMA lags a short run)
                   ) -> dict:
-    "Write the EMA (or raw) decoder of `decoder_ckpt` as `.safetensors` with its provenance; returns the metadata written."
+    "Write the EMA (or raw) decoder of `decoder_ckpt` as `.safetensors` with its provenance; returns that metadata."
     p = Path(decoder_ckpt)
     if not p.exists(): raise DDKitError(f"{p}: no such file: pass the best_model.pt written by ddkit-train-direct")
     sd, md = read_student(p, weights)
@@ -315,7 +321,8 @@ def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` writte
                 epoch=str(md.get("epoch")), source=p.name, wall_s=f"{md.get('wall_s', float('nan')):.1f}",
                 # val_loss: the exported weights' own (older checkpoints did not record the raw decoder's: nan)
                 val_loss=f"{md.get('val_loss' if weights == 'ema' else 'val_loss_raw', float('nan')):.6g}",
-                val_loss_ema=f"{md.get('val_loss', float('nan')):.6g}", val_loss_raw=f"{md.get('val_loss_raw', float('nan')):.6g}",
+                val_loss_ema=f"{md.get('val_loss', float('nan')):.6g}",
+                val_loss_raw=f"{md.get('val_loss_raw', float('nan')):.6g}",
                 args=json.dumps(md.get("args", {}), sort_keys=True))
     atomic_write(output, lambda tmp: save_file({k: v.contiguous() for k, v in sd.items()}, tmp, metadata=meta))
     return meta

@@ -35,7 +35,7 @@ def visualise_student(student:DirectDiffusion, teacher, output_dir="test_outputs
                       bias:float=0.1, interp_rows:int=4, interp_steps:int=10, teacher_sampler="ddim", teacher_steps=50,
                       bank_n:int=10_000, # training images searched for the attribution gallery (0: no gallery)
                      ):
-    "Write the seed's hook grids, a labelled hook grid, teacher vs student and an attribution gallery; returns a manifest."
+    "Write the seed's hook grids, a labelled hook grid, teacher vs student, an attribution gallery; returns a manifest."
     out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
     z = noise_from_seeds(range(seed, seed + n_samples))
     nrow = int(math.ceil(math.sqrt(n_samples)))
@@ -44,7 +44,8 @@ def visualise_student(student:DirectDiffusion, teacher, output_dir="test_outputs
     sums = {}
     for name, hook in grids.items():
         imgs = student(z, hook); _save(imgs, out/name, nrow); sums[name] = images_sha256(imgs)
-    za, zb = noise_from_seeds(range(seed + 10_000, seed + 10_000 + interp_rows)), noise_from_seeds(range(seed + 20_000, seed + 20_000 + interp_rows))
+    za = noise_from_seeds(range(seed + 10_000, seed + 10_000 + interp_rows))
+    zb = noise_from_seeds(range(seed + 20_000, seed + 20_000 + interp_rows))
     # [rows, steps, 1, 28, 28]
     rows = torch.stack([student(slerp(za, zb, t)) for t in torch.linspace(0, 1, interp_steps).tolist()], 1)
     _save(rows.flatten(0, 1), out/"samples_interpolation.png", interp_steps)
@@ -58,7 +59,8 @@ def visualise_student(student:DirectDiffusion, teacher, output_dir="test_outputs
     plt.close(plot_hooks(student,
                          {"none": None, "amplify x1.2": Amplify(1.2), "dampen x0.8": Amplify(0.8),
                           f"bias {bias:g}": Bias(bias),
-                                   f"channels 0-{C // 2 - 1} x1.5": Channels(0, C // 2, 1.5)}, n=10, seed=seed, path=out/"hooks.png"))
+                                   f"channels 0-{C // 2 - 1} x1.5": Channels(0, C // 2, 1.5)}, n=10,
+                         seed=seed, path=out/"hooks.png"))
     if bank_n:  # each of 6 samples (re-encoded) beside its nearest training images in the student's encoder space
         bank, labels = cached_feature_bank(student, bank_n, progress=False)
         q = query_features("reencoded", student.encoder, z[:6], stu[:6])
