@@ -19,7 +19,7 @@ from .direct import DirectEncoder, DirectDiffusion, encoder_checksum
 from .unet import fold_batchnorm
 
 # %% auto #0
-__all__ = ['SPACES', 'encode_images', 'as_encoder', 'feature_bank', 'bank_cache_path', 'cached_feature_bank',
+__all__ = ['SPACES', 'encode_images', 'as_encoder', 'feature_bank', 'bank_cache_path', 'cached_feature_bank', 'merge_topk',
            'cosine_attribution', 'CompactBank', 'compact_bank_path', 'compact_bank', 'compact_bank_benchmark',
            'query_features', 'bank_in_space', 'compare_spaces', 'plot_gallery', 'nn_distances', 'memorisation_report']
 
@@ -49,6 +49,14 @@ def as_encoder(source) -> DirectEncoder:
                      "DirectEncoder or a teacher")
 
 # %% ../nbs/11_attribution.ipynb #473575f0
+def _bank_manifest(path, sha:str) -> dict:
+    "The manifest beside a cached bank; refused in one line when another encoder's space is in it."
+    man = read_json(Path(path).with_suffix(".json"))
+    if man.get("encoder_sha256") != sha:
+        raise DDKitError(f"{path}: feature bank of another encoder (sha256 {str(man.get('encoder_sha256'))[:12]}): "
+                         "delete it or pass another path")
+    return man
+
 def feature_bank(source, # a student, a `DirectEncoder`, or a teacher (its encoder at the default t): the space
                  path=None, # cache file (`.safetensors`); reused when it holds this encoder's space
                  n:int|None=None, # first n training images (default: all 60k)
@@ -57,10 +65,7 @@ def feature_bank(source, # a student, a `DirectEncoder`, or a teacher (its encod
     "Features [N,C,7,7] and labels of the MNIST training images in an encoder's space, cached on disk."
     enc = as_encoder(source); sha = encoder_checksum(enc)
     if path is not None and Path(path).exists():
-        man = read_json(Path(path).with_suffix(".json"))
-        if man.get("encoder_sha256") != sha:
-            raise DDKitError(f"{path}: feature bank of another encoder (sha256 {str(man.get('encoder_sha256'))[:12]}): "
-                             "delete it or pass another path")
+        man = _bank_manifest(path, sha)
         if n is None or man["count"] == n:
             d = load_file(str(path)); return d["features"].float(), d["labels"]
     xs, ys = mnist_tensors(train=True)
@@ -85,22 +90,27 @@ def cached_feature_bank(source, # a student, a `DirectEncoder` or a teacher (see
     p = bank_cache_path(source, n, root); p.parent.mkdir(parents=True, exist_ok=True)
     return feature_bank(source, p, n, progress=progress)
 
+# %% ../nbs/11_attribution.ipynb #b6b04503
+def merge_topk(best, # the running `(scores [Q,k], indices [Q,k])`, or None at first
+               scores, indices, # a chunk's top-k, its indices already global
+               k:int):
+    "The top-k of `best` and a chunk's top-k together: how a search over a bank in chunks keeps its answer."
+    if best is None: return scores, indices
+    s, j = torch.cat([best[0], scores], 1).topk(k, dim=1)
+    return s, torch.cat([best[1], indices], 1).gather(1, j)
+
 # %% ../nbs/11_attribution.ipynb #c54eb73e
 def cosine_attribution(queries, # [Q, ...] features of the generated samples
                        bank, # [N, ...] features of the training images
                        k:int=8, chunk:int=20_000):
     "Top-k training indices and cosine similarities for each query: `(scores [Q,k], indices [Q,k])`."
     q = F.normalize(queries.flatten(1).float(), dim=1)
-    best_s, best_i = None, None
+    best = None
     for s0 in range(0, len(bank), chunk):
         b = F.normalize(bank[s0:s0 + chunk].flatten(1).float(), dim=1)
         s, i = (q @ b.T).topk(min(k, len(b)), dim=1)
-        i = i + s0
-        if best_s is None: best_s, best_i = s, i
-        else:
-            s, j = torch.cat([best_s, s], 1).topk(k, dim=1)
-            best_s, best_i = s, torch.cat([best_i, i], 1).gather(1, j)
-    return best_s, best_i
+        best = merge_topk(best, s, i + s0, k)
+    return best
 
 # %% ../nbs/11_attribution.ipynb #a792388e
 class CompactBank:
@@ -161,11 +171,7 @@ def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space 
     enc = as_encoder(source); sha = encoder_checksum(enc)
     path = Path(path or compact_bank_path(enc, n, d))
     if path.exists():
-        man = read_json(path.with_suffix(".json"))
-        if man.get("encoder_sha256") != sha:
-            raise DDKitError(f"{path}: a bank of another encoder (sha256 {str(man.get('encoder_sha256'))[:12]}): "
-                             "delete it or pass another path")
-        t = load_file(str(path))
+        _bank_manifest(path, sha); t = load_file(str(path))
         return CompactBank(t["coords"], t["norms"], t["mean"], t["basis"], t["labels"], sha)
     xs, ys = mnist_tensors(train=True)
     if n: xs, ys = xs[:n], ys[:n]
@@ -211,14 +217,11 @@ def compact_bank_benchmark(model, # a `DirectDiffusion`: its encoder's space, it
     t0 = time.perf_counter(); bank.search(q[:1], k, encoder=model, candidates=candidates, images=xs)
     one_s = time.perf_counter() - t0
     # the exact search over the full features, streamed 5,000 images at a time (never the 1.5 GB matrix at once)
-    best_s, best_i = None, None
+    best = None
     for a in tqdm(range(0, len(xs), 5_000), desc="exact search"):
         fs, fi = cosine_attribution(q, encode_images(model.encoder, xs[a:a + 5_000], progress=False), k)
-        fi = fi + a
-        if best_s is None: best_s, best_i = fs, fi
-        else:
-            best_s, j = torch.cat([best_s, fs], 1).topk(k, dim=1)
-            best_i = torch.cat([best_i, fi], 1).gather(1, j)
+        best = merge_topk(best, fs, fi + a, k)
+    best_i = best[1]
     approx_i = bank.search(q, k)[1]
     return dict(bank_n=len(bank), d=d, candidates=candidates, k=k, n_queries=n_queries, build_cold_s=build,
                 bank_mb=path.stat().st_size / 2**20, full_bank_mb=len(bank) * q[0].numel() * 2 / 2**20,

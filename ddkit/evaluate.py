@@ -176,8 +176,7 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
     for lab, r, f in zip(labels, reps_, students):
         s = load_direct(teacher, f)
         with torch.no_grad():
-            grid.append(s(z)); s(zs)  # one untimed call first: the first model timed paid the warm-up before
-            secs = median_seconds(lambda: s(zs), reps)
+            grid.append(s(z)); secs = median_seconds(lambda: s(zs), reps)
         rows.append(dict(label=lab, report=r, images_per_s=speed_batch / secs))
     fig, ax = plt.subplots(figsize=(n_grid * 0.55 + 2.4, 0.62 * len(grid) + 0.3))
     ax.imshow(make_grid(torch.cat(grid), nrow=n_grid, padding=1, pad_value=1).permute(1, 2, 0).numpy(),
