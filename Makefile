@@ -36,7 +36,8 @@ ABLATION_DIR ?= runs/ablations-2
 bench-explorers: $(STAMP)
 	$(BIN)/python -c "from ddkit.explorer import explorer_timings, bundled_models; from ddkit.core import write_json; \
 		from ddkit.attribution import compact_bank_benchmark as cbb; \
-		write_json('benchmarks/explorers.json', dict(explorer_timings(), bank=cbb(bundled_models()[1])))"
+		write_json('benchmarks/explorers.json', dict(explorer_timings(), \
+		bank=cbb(bundled_models()[1], d=64, candidates=256)))"
 	cat benchmarks/explorers.json
 
 # issue 29's speed goal: the bundled student's one pass against ancestral-1000 at batch 100, in one run (ancestral timed
@@ -152,3 +153,5 @@ bundle-student: $(STAMP)
 	cp $(STUDENT_DIR)/test/teacher_vs_student.png ddkit/assets/student_vs_teacher.png
 	cp $(STUDENT_DIR)/test/hooks.png ddkit/assets/student_hooks.png
 	cp $(STUDENT_DIR)/test/attribution.png ddkit/assets/student_attribution.png
+	# the attribution explorer's bank for this student's encoder (8.4 MB), so a fresh install needs no 60k encoding
+	$(BIN)/python -c "from ddkit.attribution import ship_bank; ship_bank()"

@@ -14,13 +14,14 @@ from safetensors.torch import save_file, load_file
 from .core import DDKitError, atomic_write, save_figure, write_json, read_json
 from .data import mnist_tensors, to_model_range, data_root
 from .ddpm import teacher_checksum
-from .ddpm import MNISTDiffusion
+from .ddpm import MNISTDiffusion, bundled_path
 from .direct import DirectEncoder, DirectDiffusion, encoder_checksum
 from .unet import fold_batchnorm
 
 # %% auto #0
-__all__ = ['SPACES', 'encode_images', 'as_encoder', 'feature_bank', 'bank_cache_path', 'cached_feature_bank', 'merge_topk',
-           'cosine_attribution', 'CompactBank', 'compact_bank_path', 'compact_bank', 'compact_bank_benchmark',
+__all__ = ['SHIPPED_BANK_D', 'SHIPPED_BANK_CANDIDATES', 'SPACES', 'encode_images', 'as_encoder', 'feature_bank',
+           'bank_cache_path', 'cached_feature_bank', 'merge_topk', 'cosine_attribution', 'CompactBank',
+           'compact_bank_path', 'shipped_bank_path', 'compact_bank', 'ship_bank', 'compact_bank_benchmark',
            'query_features', 'bank_in_space', 'compare_spaces', 'plot_gallery', 'nn_distances', 'memorisation_report']
 
 # %% ../nbs/11_attribution.ipynb #ff2964e9
@@ -120,9 +121,10 @@ class CompactBank:
                  mean, basis, # [D] the features' mean and [d,D] the principal axes (float32)
                  labels, # [N] the images' digits
                  encoder_sha256:str, # the encoder whose space this is
+                 candidates:int=64, # default re-rank depth: enough, as measured, for the exact top-k at this `d`
                 ):
         self.coords, self.norms, self.mean, self.basis, self.labels = coords, norms, mean, basis, labels
-        self.encoder_sha256 = encoder_sha256
+        self.encoder_sha256, self.candidates = encoder_sha256, candidates
 
     def __len__(self): return len(self.coords)
 
@@ -135,7 +137,7 @@ class CompactBank:
     def search(self, queries, # [Q,...] full features of the queries
                k:int=8, # neighbours per query
                encoder=None, # the bank's encoder: re-rank the candidates exactly in the full space (None: approximate)
-               candidates:int=64, # candidates per query re-ranked exactly
+               candidates:int|None=None, # candidates per query re-ranked exactly (default: the bank's)
                images=None, # uint8 [N,28,28] the bank's images (default: the MNIST training images)
               ):
         "Top-k `(scores [Q,k], indices [Q,k])` by cosine; exact in the full space when `encoder` is given."
@@ -144,7 +146,7 @@ class CompactBank:
         if encoder_checksum(as_encoder(encoder)) != self.encoder_sha256:
             raise DDKitError("CompactBank.search: the encoder is not the bank's (another checksum): pass the encoder "
                              "that built it, or rebuild the bank")
-        cand = approx.topk(min(max(candidates, k), len(self)), dim=1).indices  # [Q,C]
+        cand = approx.topk(min(max(candidates or self.candidates, k), len(self)), dim=1).indices  # [Q,C]
         uniq, inv = cand.unique(return_inverse=True)
         if images is None: images = mnist_tensors(train=True)[0]
         full = encode_images(as_encoder(encoder), images[uniq], batch_size=64, progress=False)
@@ -159,20 +161,35 @@ def compact_bank_path(source, n:int|None=None, d:int=256, root=None) -> Path:
     "Where `compact_bank` keeps the bank of `source`'s encoder by default (under the data root, one file per encoder)."
     return data_root(root)/"banks"/f"compact_{encoder_checksum(as_encoder(source))[:12]}_{n or 'all'}_d{d}.safetensors"
 
+SHIPPED_BANK_D, SHIPPED_BANK_CANDIDATES = 64, 256  # 8.4 MB; the exact top-8 for 100/100 held-out queries
+
+def shipped_bank_path() -> Path:
+    "The compact bank shipped for the bundled student's encoder (`ddkit/assets`), rebuilt by `make bundle-student`."
+    return bundled_path("student_bank.safetensors")
+
+def _load_compact(path, sha, candidates):
+    man, t = _bank_manifest(path, sha), load_file(str(path))
+    return CompactBank(t["coords"], t["norms"], t["mean"], t["basis"].float(), t["labels"].long(), sha,
+                       man.get("candidates", candidates))
+
+# %% ../nbs/11_attribution.ipynb #c31061d1
 def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space (see `feature_bank`)
                  d:int=256, # principal components kept
                  n:int|None=None, # first n training images (default: all 60k)
                  fit_n:int=10_000, # images the PCA is fitted on (the first ones)
                  path=None, # cache file (`.safetensors`, manifest beside it); default under the data root
                  batch_size:int=64, # images per encoder call (see `encode_images`)
+                 candidates:int=64, # the re-rank depth recorded with a bank built here (see `CompactBank`)
                  progress:bool=True):
-    "Encode the training images once, keep `d` PCA coordinates each (float16): a 60k bank in 36 MB, not 718 MB."
+    "Encode the training images once, keep `d` PCA coordinates each (float16): a 60k bank in 9-36 MB, not 718 MB."
     from sklearn.decomposition import PCA
     enc = as_encoder(source); sha = encoder_checksum(enc)
+    shipped = shipped_bank_path()
+    if path is None and n is None and shipped.exists() and not compact_bank_path(enc, n, d).exists():
+        man = read_json(shipped.with_suffix(".json"))  # the bundled student's bank: no build on a fresh install
+        if man.get("encoder_sha256") == sha and man.get("d") == d: return _load_compact(shipped, sha, candidates)
     path = Path(path or compact_bank_path(enc, n, d))
-    if path.exists():
-        _bank_manifest(path, sha); t = load_file(str(path))
-        return CompactBank(t["coords"], t["norms"], t["mean"], t["basis"], t["labels"], sha)
+    if path.exists(): return _load_compact(path, sha, candidates)
     xs, ys = mnist_tensors(train=True)
     if n: xs, ys = xs[:n], ys[:n]
     fit_n, d = min(fit_n, len(xs)), min(d, fit_n, len(xs))
@@ -188,48 +205,86 @@ def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space 
         f = first[a:b] if b <= fit_n else torch.cat([first[a:fit_n], enc_chunk(max(a, fit_n), b)])
         coords.append(((f - mean) @ basis.T).half()); norms.append(f.norm(dim=1))
     bar.close()
+    # the axes in float16 and the digits in uint8 as well: the search is approximate anyway, then re-ranked exactly
     t = dict(coords=torch.cat(coords).contiguous(), norms=torch.cat(norms).contiguous(), mean=mean.contiguous(),
-             basis=basis.contiguous(), labels=ys.contiguous())
+             basis=basis.half().contiguous(), labels=ys.to(torch.uint8).contiguous())
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, lambda tmp: save_file(t, tmp))
     write_json(path.with_suffix(".json"), dict(encoder_sha256=sha, encoder_t=enc.t, count=len(xs), d=d, fit_n=fit_n,
+                                               candidates=candidates,
                                                explained_variance=float(pca.explained_variance_ratio_.sum())))
-    return CompactBank(t["coords"], t["norms"], mean, basis, ys, sha)
+    return _load_compact(path, sha, candidates)
+
+# %% ../nbs/11_attribution.ipynb #b955e5cc
+def ship_bank(model=None, # a `DirectDiffusion` (default: the bundled student)
+             ) -> Path:
+    "Rebuild the shipped compact bank for `model`'s encoder (`make bundle-student` runs it after a new student)."
+    from .direct import bundled_student
+    model = model if model is not None else bundled_student()
+    p = shipped_bank_path()
+    for f in (p, p.with_suffix(".json")): f.unlink(missing_ok=True)
+    compact_bank(model, d=SHIPPED_BANK_D, path=p, candidates=SHIPPED_BANK_CANDIDATES)
+    return p
 
 # %% ../nbs/11_attribution.ipynb #f9a956c9
+def _tradeoff(full, q, best_i, k:int, ds, cands, fit_n:int) -> list:
+    "Share of queries whose re-ranked top-k is the exact one, per bank size `d` and re-rank depth (one PCA for all)."
+    from sklearn.decomposition import PCA
+    ds = [d for d in ds if d <= min(fit_n, len(full))]
+    pca = PCA(max(ds), svd_solver="randomized", random_state=0).fit(full[:fit_n].float().numpy())
+    mean, basis = torch.from_numpy(pca.mean_).float(), torch.from_numpy(pca.components_).float()
+    coords = torch.cat([(full[a:a + 5_000].float() - mean) @ basis.T for a in range(0, len(full), 5_000)])
+    norms, qn = full.float().norm(dim=1), F.normalize(q, dim=1)
+    rows = []
+    for d in ds:  # the first d axes of the one PCA: a bank of d components
+        approx = ((q @ mean)[:, None] + (q @ basis[:d].T) @ coords[:, :d].T) / (q.norm(dim=1, keepdim=True) * norms)
+        for c in [c for c in cands if c <= len(full)]:
+            cand = approx.topk(c, dim=1).indices
+            j = (qn[:, None] * F.normalize(full[cand].float(), dim=-1)).sum(-1).topk(k, dim=1).indices
+            same = (cand.gather(1, j).sort(1).values == best_i.sort(1).values).all(1).float().mean().item()
+            mb = (len(full) * (d * 2 + 4) + d * full.shape[1] * 2) / 2**20  # coords and norms, axes in float16
+            rows.append(dict(d=d, candidates=c, same_topk_share=same, bank_mb=mb))
+    return rows
+
 @torch.no_grad()
 def compact_bank_benchmark(model, # a `DirectDiffusion`: its encoder's space, its samples as the queries
-                           n_queries:int=100, k:int=8, candidates:int=64, d:int=256,
+                           n_queries:int=100, k:int=8,
+                           candidates:int=256, d:int=64, # the bank timed (the shipped bank's settings)
                            n:int|None=None, # bank images (default: all 60k)
                            root=None, # the data root holding the bank (it is built from scratch: timed cold)
+                           tradeoff_d=(16, 32, 64, 128, 256), tradeoff_candidates=(64, 128, 256, 512),
                           ) -> dict:
-    "Cold build time and size of the compact bank, top-k time for `n_queries`, and agreement with the exact search."
+    "Cold build, size and top-k time of a compact bank, and how often its top-k is the exact search's, per size."
     import time
     path = compact_bank_path(model, n, d, root)
     path.unlink(missing_ok=True)
-    t0 = time.perf_counter(); bank = compact_bank(model, d, n, path=path); build = time.perf_counter() - t0
+    t0 = time.perf_counter(); bank = compact_bank(model, d, n, path=path, candidates=candidates)
+    build = time.perf_counter() - t0
     z = torch.randn(n_queries, 1, 28, 28, generator=torch.Generator().manual_seed(12345))  # held out: not a bank image
     q = encode_images(model.encoder, model(z).clamp(0, 1) * 2 - 1, progress=False)  # the samples, re-encoded
     xs = mnist_tensors(train=True)[0][:len(bank)]
     t0 = time.perf_counter(); bank.search(q, k); approx_s = time.perf_counter() - t0
-    t0 = time.perf_counter(); s, i = bank.search(q, k, encoder=model, candidates=candidates, images=xs)
+    t0 = time.perf_counter(); s, i = bank.search(q, k, encoder=model, images=xs)
     rerank_s = time.perf_counter() - t0
-    t0 = time.perf_counter(); bank.search(q[:1], k, encoder=model, candidates=candidates, images=xs)
+    t0 = time.perf_counter(); bank.search(q[:1], k, encoder=model, images=xs)
     one_s = time.perf_counter() - t0
-    # the exact search over the full features, streamed 5,000 images at a time (never the 1.5 GB matrix at once)
+    # the exact search over the full features, kept in float16 (718 MB for the 60k, never the 1.5 GB float32 matrix)
+    full = torch.cat([encode_images(model.encoder, xs[a:a + 5_000], progress=False).flatten(1).half()
+                      for a in tqdm(range(0, len(xs), 5_000), desc="exact search")])
     best = None
-    for a in tqdm(range(0, len(xs), 5_000), desc="exact search"):
-        fs, fi = cosine_attribution(q, encode_images(model.encoder, xs[a:a + 5_000], progress=False), k)
+    for a in range(0, len(xs), 5_000):
+        fs, fi = cosine_attribution(q, full[a:a + 5_000], k)
         best = merge_topk(best, fs, fi + a, k)
     best_i = best[1]
     approx_i = bank.search(q, k)[1]
+    rows = _tradeoff(full, q.flatten(1).float(), best_i, k, tradeoff_d, tradeoff_candidates, 10_000)
     return dict(bank_n=len(bank), d=d, candidates=candidates, k=k, n_queries=n_queries, build_cold_s=build,
                 bank_mb=path.stat().st_size / 2**20, full_bank_mb=len(bank) * q[0].numel() * 2 / 2**20,
                 topk_approx_s=approx_s, topk_exact_rerank_s=rerank_s, one_query_rerank_s=one_s,
                 same_topk_share=(i == best_i).all(1).float().mean().item(),
                 same_top1_share=(i[:, 0] == best_i[:, 0]).float().mean().item(),
                 approx_same_top1_share=(approx_i[:, 0] == best_i[:, 0]).float().mean().item(),
-                threads=torch.get_num_threads())
+                threads=torch.get_num_threads(), tradeoff=rows)
 
 # %% ../nbs/11_attribution.ipynb #e7fc15e4
 SPACES = ("noise", "reencoded", "pixel", "classifier")

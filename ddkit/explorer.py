@@ -159,7 +159,7 @@ class AttributionExplorer:
     "Pick a generated sample and a feature space; see its top-k training images and their scores."
     def __init__(self, samples, # generated images [Q,1,28,28] in [0,1]
                  queries:dict, # space name -> query features [Q,...]
-                 banks:dict, # space name -> bank features [N,...]
+                 banks:dict, # space name -> bank features [N,...], a `CompactBank`, or a function making one of them
                  train_images, # uint8 [N,28,28] (the bank's images)
                  train_labels, k:int=8,
                  encoder=None, # the encoder of a `CompactBank` among `banks` (its exact re-rank)
@@ -193,6 +193,7 @@ class AttributionExplorer:
         "Top-k `(scores, indices)` of sample `i` in space `sp`, found once (a `CompactBank` re-ranks exactly)."
         if (sp, i) not in self._found:
             b, q = self.banks[sp], self.queries[sp][i:i + 1]
+            if callable(b): b = self.banks[sp] = b()  # a space's bank is built when the space is first picked
             self._found[sp, i] = (b.search(q, self.k, encoder=self.encoder, images=self.train_images)
                                   if isinstance(b, CompactBank) else cosine_attribution(q, b, self.k))
         return self._found[sp, i]
@@ -253,15 +254,19 @@ def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled
                          bank_n:int|None=None, # first `bank_n` training images (default: all 60k)
                          seed:int=0, clf=None) -> AttributionExplorer:
     "An `AttributionExplorer` over `n` one-step samples and the four feature spaces, in one call."
+    from functools import partial
     from ddkit.attribution import compact_bank, query_features, bank_in_space, SPACES
+    from ddkit.attribution import SHIPPED_BANK_D, SHIPPED_BANK_CANDIDATES
     from ddkit.metrics import load_classifier
     limit_threads()
     teacher, model = bundled_models(teacher, model)
     clf = clf or load_classifier()
-    bank = compact_bank(model, n=bank_n)  # the student's own encoder space: 256 PCA coordinates, exact re-rank
+    # the student's own encoder space: shipped for the bundled student (64 PCA coordinates, exact re-rank)
+    bank = compact_bank(model, d=SHIPPED_BANK_D, n=bank_n, candidates=SHIPPED_BANK_CANDIDATES)
     z = noise_from_seeds(range(seed, seed + n)); imgs = model(z)
     queries = {sp: query_features(sp, model.encoder, z, imgs, clf) for sp in SPACES}
-    banks = {sp: bank if sp in ("noise", "reencoded") else bank_in_space(sp, None, clf, bank_n) for sp in SPACES}
+    banks = {sp: bank if sp in ("noise", "reencoded") else partial(bank_in_space, sp, None, clf, bank_n)
+             for sp in SPACES}  # the pixel and classifier banks when first picked (the classifier's: a minute, once)
     xs, _ = mnist_tensors(train=True)
     return AttributionExplorer(imgs, queries, banks, xs[:len(bank)], bank.labels, k=k, encoder=model.encoder)
 
@@ -300,7 +305,7 @@ def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled stu
                      reps:int=5) -> dict:
     "Seconds to each explorer's first picture and median seconds per interaction, measured in this process."
     import time, os
-    from ddkit.attribution import compact_bank_path
+    from ddkit.attribution import compact_bank_path, shipped_bank_path, SHIPPED_BANK_D
     limit_threads()
     model = model if model is not None else bundled_models()[1]
     r = {}
@@ -308,7 +313,7 @@ def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled stu
     hx.hook.value = "amplify"
     r["hook_interaction_s"] = _median_render(lambda v: setattr(hx.scale, "value", v), [1.1, 1.3, 1.6, 1.9, 2.2, 2.5],
                                              reps)
-    bank_file = compact_bank_path(model, bank_n)
+    bank_file = compact_bank_path(model, bank_n, SHIPPED_BANK_D)  # a fresh install has no cached bank
     if cold and bank_file.exists(): os.remove(bank_file)
     t0 = time.perf_counter(); ax = attribution_explorer(model, bank_n=bank_n)
     r["attribution_first_picture_s" + ("_cold" if cold else "")] = time.perf_counter() - t0
@@ -319,5 +324,6 @@ def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled stu
     t0 = time.perf_counter(); fx = feature_space_explorer(model)
     r["feature_space_first_picture_s"] = time.perf_counter() - t0
     r["feature_space_interaction_s"] = _median_render(lambda v: setattr(fx.point, "value", v), range(1, 7), reps)
-    return dict(r, threads=torch.get_num_threads(), bank_n=bank_n or 60_000,
+    bank_file = bank_file if bank_file.exists() else shipped_bank_path()  # built here, or the shipped one
+    return dict(r, threads=torch.get_num_threads(), bank_n=bank_n or 60_000, bank_file=bank_file.name,
                 bank_mb=bank_file.stat().st_size / 2**20)
