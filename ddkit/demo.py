@@ -32,8 +32,10 @@ def _report_md(m):
     c = m["check"]
     return f"""# ddkit demo report
 
-Teacher `{m['teacher_name']}` (sha256 `{m['teacher_sha256'][:12]}`); student: **{m['student_name']}**. Both on {m['n_eval']} fresh
-noises (seeds from {m['eval_seed']:,}); the teacher samples them with DDIM-50. Real-vs-real classifier-FID floor at this size:
+Teacher `{m['teacher_name']}` (sha256 `{m['teacher_sha256'][:12]}`); student: **{m['student_name']}**. Both on \
+{m['n_eval']} fresh
+noises (seeds from {m['eval_seed']:,}); the teacher samples them with DDIM-50. Real-vs-real classifier-FID floor at \
+this size:
 {m['fid_floor']:.2f}.
 
 | | teacher DDIM-50 | student (one step) |
@@ -61,7 +63,8 @@ PCA of the same bank; k-means ({m['k']} clusters on 20 PCs) purity against the l
 
 ## Pipeline check (not the bundled student)
 
-{c['n_pairs']} DDIM-{c['steps']} pairs ({c['pairs_s']:.0f} s), a fresh decoder trained {c['epochs']} epochs ({c['train_s']:.0f} s):
+{c['n_pairs']} DDIM-{c['steps']} pairs ({c['pairs_s']:.0f} s), a fresh decoder trained {c['epochs']} epochs \
+({c['train_s']:.0f} s):
 label agreement with the teacher on its {c['n_heldout']} held-out pairs {c['label_agreement']:.1%}, MSE {c['mse']:.4f}.
 A short run on few pairs: it shows the pipeline works on this machine; the bundled student's own training is in its
 model card.

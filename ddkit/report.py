@@ -67,10 +67,12 @@ def sweep_markdown(hook, rows, s, png):
     return f"""
 ### {HOOK_TITLES.get(hook, hook)}
 
-Targets: {len(s['targets'])} training images of digit {rows[0]['target_class']}; {s['n_sweep']} samples per strength (same noise),
+Targets: {len(s['targets'])} training images of digit {rows[0]['target_class']}; {s['n_sweep']} samples per strength \
+(same noise),
 ranks among the first {s['bank_n']:,} training images' encoder features.{_inv_note(hook, s)}
 
-| strength | share classified as the targets' digit | median rank of a target among neighbours | mean confidence | share p > 0.9 | diversity (pixel std) | classifier-FID |
+| strength | share classified as the targets' digit | median rank of a target among neighbours | mean confidence | \
+share p > 0.9 | diversity (pixel std) | classifier-FID |
 |---|---|---|---|---|---|---|
 {t}
 
@@ -145,7 +147,8 @@ def ablation_markdown(rows, run=None, teacher_sha256=None):
 ## Ablations (one small student each, scored on the same held-out noise)
 
 {head}
-| variant | pairs | epochs | val MSE (own pairs) | MSE vs teacher DPM-20 | PSNR | label agreement | share p > 0.9 | classifier-FID | training time |
+| variant | pairs | epochs | val MSE (own pairs) | MSE vs teacher DPM-20 | PSNR | label agreement | share p > 0.9 | \
+classifier-FID | training time |
 |---|---|---|---|---|---|---|---|---|---|
 {t}
 
