@@ -237,7 +237,7 @@ def _tradeoff(full, q, best_i, k:int, ds, cands, fit_n:int) -> list:
     norms, qn = full.float().norm(dim=1), F.normalize(q, dim=1)
     rows = []
     for d in ds:  # the first d axes of the one PCA: a bank of d components
-        approx = ((q @ mean)[:, None] + (q @ basis[:d].T) @ coords[:, :d].T) / (q.norm(dim=1, keepdim=True) * norms)
+        approx = CompactBank(coords[:, :d], norms, mean, basis[:d], None, "").approx_scores(q)
         for c in [c for c in cands if c <= len(full)]:
             cand = approx.topk(c, dim=1).indices
             j = (qn[:, None] * F.normalize(full[cand].float(), dim=-1)).sum(-1).topk(k, dim=1).indices
