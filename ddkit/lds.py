@@ -9,7 +9,10 @@ from scipy.stats import rankdata, bootstrap
 from .core import DDKitError
 
 # %% auto #0
-__all__ = ['lds_pool', 'subset_masks', 'lds', 'noise_ceiling']
+__all__ = ['LDS_MODEL', 'LDS_PLAN', 'QUERY_NOISE_SEED', 'lds_pool', 'subset_masks', 'lds', 'noise_ceiling', 'small_ddpm',
+           'train_small', 'loss_outputs', 'lds_jobs', 'GroundTruth', 'build_base', 'finetune', 'build_full',
+           'build_queries', 'output_noise', 'run_job', 'parse_shard', 'build_ground_truth', 'measured_outputs',
+           'lds_build_parser', 'lds_build_main']
 
 # %% ../nbs/16_lds.ipynb #c4cc0da5
 def lds_pool(labels, # training labels [N] (e.g. MNIST's)
@@ -68,3 +71,255 @@ def noise_ceiling(outputs_a, outputs_b, # [m, Q]: the same subsets trained with 
     if a.shape != b.shape: raise DDKitError(f"outputs of shapes {a.shape} and {b.shape}: pass the same subsets and "
                                             "queries")
     return float(_spearman_rows(a, b).mean())
+
+# %% ../nbs/16_lds.ipynb #7436a69f
+import copy, fcntl
+from pathlib import Path
+import torch
+import torch.nn.functional as F
+from tqdm.auto import tqdm
+from safetensors.torch import save_file, load_file
+from .core import atomic_write, atomic_torch_save, write_json, read_json, limit_threads, cli_errors
+from .core import ArgParser, positive_arg
+from .ddpm import MNISTDiffusion, fast_unet, sample_from_noise, noise_from_seeds, save_ddpm, load_ddpm
+from .data import mnist_tensors, to_model_range
+from .train_ddpm import diffusion_loss
+
+# %% ../nbs/16_lds.ipynb #909ae774
+LDS_MODEL = dict(base_dim=8, time_embedding_dim=64)  # the smallest of the teacher's family: ~87k parameters
+
+def small_ddpm(seed:int=0) -> MNISTDiffusion:
+    "A fresh ground-truth model of the teacher's family (`LDS_MODEL`), initialised from `seed`."
+    torch.manual_seed(seed)
+    return MNISTDiffusion(**LDS_MODEL)
+
+# %% ../nbs/16_lds.ipynb #ba0519ac
+def train_small(model:MNISTDiffusion, # trained in place (channels_last)
+                x0:torch.Tensor, # training images in [-1,1] [N,1,28,28]
+                steps:int, # optimiser steps
+                seed:int=0, # draws the batches, timesteps and noise
+                batch_size:int=32,
+                lr:float=1e-3, # peak of a cosine schedule with 5% warm-up, down to 0
+                ckpt=None, # resume from / save to this file every `every` steps (long runs)
+                every:int=500,
+                progress:bool=False) -> MNISTDiffusion:
+    "Train `model` on `x0` with the noise-prediction loss, deterministically from `seed`; returns it in eval mode."
+    model = model.to(memory_format=torch.channels_last).train()
+    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps, pct_start=0.05, anneal_strategy="cos")
+    g, start = torch.Generator().manual_seed(seed), 0
+    if ckpt is not None and Path(ckpt).exists():
+        st = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"]); sched.load_state_dict(st["sched"])
+        g.set_state(st["gen"]); start = st["step"]
+    for step in tqdm(range(start, steps), disable=not progress, desc="train", initial=start, total=steps):
+        idx = torch.randint(0, len(x0), (batch_size,), generator=g)
+        t = torch.randint(0, model.timesteps, (batch_size,), generator=g)
+        noise = torch.randn((batch_size, *x0.shape[1:]), generator=g)
+        loss = diffusion_loss(model, x0[idx].contiguous(memory_format=torch.channels_last), t, noise)
+        if not torch.isfinite(loss): raise DDKitError(f"loss {loss.item()} at step {step}: lower lr={lr}")
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        if ckpt is not None and (step + 1) % every == 0 and step + 1 < steps:
+            atomic_torch_save(dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(),
+                                   gen=g.get_state(), step=step + 1), ckpt)
+    return model.eval()
+
+# %% ../nbs/16_lds.ipynb #619ff071
+@torch.inference_mode()
+def loss_outputs(model:MNISTDiffusion,
+                 images:torch.Tensor, # the queries in [-1,1] [Q,1,28,28]
+                 timesteps, # K timesteps
+                 noise:torch.Tensor, # fixed noise [R,Q,1,28,28]: R draws per query
+                 batch_size:int=500) -> np.ndarray:
+    "The diffusion loss of each query at each timestep, averaged over the R noise draws: [Q, K] float32."
+    net, out, ab = fast_unet(model), [], model.alphas_cumprod
+    R, Q = noise.shape[:2]
+    x0, n = images.repeat(R, 1, 1, 1), noise.reshape(R * Q, *images.shape[1:])
+    for t in timesteps:
+        xt = ab[int(t)].sqrt() * x0 + (1 - ab[int(t)]).sqrt() * n
+        tt = torch.full((R * Q,), int(t), dtype=torch.long)
+        pred = torch.cat([net(xt[i:i + batch_size], tt[i:i + batch_size]) for i in range(0, R * Q, batch_size)])
+        out.append(F.mse_loss(pred, n, reduction="none").mean((1, 2, 3)).reshape(R, Q).mean(0))
+    return torch.stack(out, 1).numpy().astype(np.float32)
+
+# %% ../nbs/16_lds.ipynb #9b3c2e9e
+LDS_PLAN = dict(m=64, n_tune=4, seeds=[0, 1], per_class=100, alpha=0.5, pool_seed=0, subset_seed=0,
+                base_steps=3000, base_batch=64, base_lr=2e-3, steps=200, batch_size=32, lr=1e-3,
+                n_generated=100, n_test=100, sampler="ddim", sample_steps=50, n_timesteps=50, n_draws=2)
+
+def lds_jobs(plan:dict) -> list:
+    "The retrainings in build order, `(subset, seed)`: each subset at the first seed, the tuning ones, then the rest."
+    m, tune, seeds = plan["m"], plan["n_tune"], plan["seeds"]
+    return ([(j, seeds[0]) for j in range(m)] + [(m + k, seeds[0]) for k in range(tune)]
+            + [(j, s) for s in seeds[1:] for j in range(m)])
+
+# %% ../nbs/16_lds.ipynb #648b3640
+class GroundTruth:
+    "An LDS ground-truth folder: plan, pool, subsets, base and full-pool models, queries, one output file per job."
+    def __init__(self, folder, # e.g. runs/lds-mnist
+                 **plan): # `LDS_PLAN` settings to change (a new folder only)
+        self.folder, self._pool = Path(folder), None
+        p = self.folder/"plan.json"
+        if p.exists():
+            self.plan = read_json(p)
+            diff = {k: v for k, v in plan.items() if self.plan.get(k) != v}
+            if diff: raise DDKitError(f"{folder} was planned with other settings ({diff}): drop those flags or pass "
+                                      "another folder")
+        else:
+            bad = set(plan) - set(LDS_PLAN)
+            if bad: raise DDKitError(f"unknown plan settings {sorted(bad)}: use those of LDS_PLAN")
+            self.plan = {**LDS_PLAN, **plan}; write_json(p, self.plan)
+        self.jobs = lds_jobs(self.plan)
+
+    def path(self, name): return self.folder/name
+    def job_path(self, i:int): return self.folder/"outputs"/f"job_{i:04d}.npy"
+    def done(self) -> list: return [i for i in range(len(self.jobs)) if self.job_path(i).exists()]
+
+    @property
+    def timesteps(self) -> np.ndarray:
+        "The output function's timesteps: the midpoints of `n_timesteps` equal slices of [0, T)."
+        return ((np.arange(self.plan["n_timesteps"]) + 0.5) * 1000 / self.plan["n_timesteps"]).astype(int)
+
+    def pool(self):
+        "Pool indices into MNIST's training set, their labels, and the subset masks [m + n_tune, P]."
+        if self._pool is None:
+            _, y = mnist_tensors(True); p = self.plan; y = y.numpy()
+            idx = lds_pool(y, p["per_class"], p["pool_seed"])
+            self._pool = idx, y[idx], subset_masks(y[idx], p["m"] + p["n_tune"], p["alpha"], p["subset_seed"])
+        return self._pool
+
+# %% ../nbs/16_lds.ipynb #39c0fc6c
+def _build_once(path, build):
+    "Run `build(path)` unless `path` exists; other processes sharing the folder wait for the one building it."
+    path = Path(path)
+    if path.exists(): return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.lock", "a+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)  # blocks while another process builds it
+        if not path.exists(): build(path)
+
+def _pool_images(idx): return to_model_range(mnist_tensors(True)[0][idx])
+
+def build_base(gt:GroundTruth, progress=True) -> MNISTDiffusion:
+    "The shared starting point: a small model trained on MNIST's training images outside the pool (resumable)."
+    def build(path):
+        p, (idx, _, _) = gt.plan, gt.pool()
+        rest = np.setdiff1d(np.arange(len(mnist_tensors(True)[1])), idx)
+        m = train_small(small_ddpm(0), _pool_images(rest), p["base_steps"], seed=0, batch_size=p["base_batch"],
+                        lr=p["base_lr"], ckpt=gt.path("base.ckpt"), every=250, progress=progress)
+        save_ddpm(m.to(memory_format=torch.contiguous_format), path, images=len(rest), steps=p["base_steps"])
+        gt.path("base.ckpt").unlink(missing_ok=True)
+    _build_once(gt.path("base.safetensors"), build)
+    return load_ddpm(gt.path("base.safetensors"))
+
+def finetune(gt:GroundTruth, keep, # boolean mask over the pool, or pool positions: the images to train on
+             seed:int, base:MNISTDiffusion|None=None) -> MNISTDiffusion:
+    "The base model fine-tuned on the pool images in `keep` with training seed `seed` (the plan's steps and lr)."
+    p, (idx, _, _) = gt.plan, gt.pool()
+    model = copy.deepcopy(base if base is not None else build_base(gt, progress=False))
+    return train_small(model, _pool_images(idx[np.asarray(keep)]), p["steps"], seed=seed,
+                       batch_size=p["batch_size"], lr=p["lr"])
+
+# %% ../nbs/16_lds.ipynb #b71ef26d
+QUERY_NOISE_SEED = 1_000_000  # generated query i starts from the noise of seed QUERY_NOISE_SEED + i
+
+def build_full(gt:GroundTruth) -> MNISTDiffusion:
+    "The model fine-tuned on the whole pool (the one attribution methods look at), saved once."
+    def build(path):
+        m = finetune(gt, np.ones(len(gt.pool()[0]), bool), gt.plan["seeds"][0])
+        save_ddpm(m.to(memory_format=torch.contiguous_format), path)
+    _build_once(gt.path("full.safetensors"), build)
+    return load_ddpm(gt.path("full.safetensors"))
+
+def build_queries(gt:GroundTruth) -> dict:
+    "The queries in [-1,1]: `n_generated` images the full-pool model draws from fixed noise, then `n_test` test images."
+    p = gt.plan
+    noise = noise_from_seeds(range(QUERY_NOISE_SEED, QUERY_NOISE_SEED + p["n_generated"]))
+    def build(path):
+        gen = sample_from_noise(build_full(gt), noise, p["sampler"], p["sample_steps"])
+        Xt, yt = mnist_tensors(False)
+        tidx = lds_pool(yt.numpy(), p["n_test"] // 10, p["pool_seed"])
+        images = torch.cat([(gen[:, 0] * 255).round().to(torch.uint8), Xt[tidx]])  # 8 bits, as a PNG keeps them
+        atomic_write(path, lambda tmp: save_file(dict(images=images.contiguous(), test_idx=torch.as_tensor(tidx)),
+                                                 tmp))
+    _build_once(gt.path("queries.safetensors"), build)
+    q = load_file(gt.path("queries.safetensors"))
+    return dict(images=to_model_range(q["images"]), noise=noise, test_idx=q["test_idx"])
+
+def output_noise(gt:GroundTruth) -> torch.Tensor:
+    "The output function's fixed noise [R, Q, 1, 28, 28] (the same for every model)."
+    p = gt.plan
+    return torch.randn(p["n_draws"], p["n_generated"] + p["n_test"], 1, 28, 28,
+                       generator=torch.Generator().manual_seed(7))
+
+# %% ../nbs/16_lds.ipynb #c719bd16
+def run_job(gt:GroundTruth, i:int, base=None, queries=None) -> np.ndarray:
+    "Retrain job `i` (`gt.jobs[i]`: subset, seed) and write its outputs [Q, K] (the loss per query and timestep)."
+    subset, seed = gt.jobs[i]
+    model = finetune(gt, gt.pool()[2][subset], seed, base)
+    q = queries if queries is not None else build_queries(gt)
+    out = loss_outputs(model, q["images"], gt.timesteps, output_noise(gt))
+    gt.job_path(i).parent.mkdir(exist_ok=True)
+    atomic_write(gt.job_path(i), lambda tmp: np.save(open(tmp, "wb"), out))
+    return out
+
+def parse_shard(s:str) -> tuple:
+    "`'i/n'` -> (i, n)."
+    try: i, n = map(int, s.split("/")); assert 0 <= i < n
+    except Exception: raise DDKitError(f"--shard {s!r}: expected i/n with 0 <= i < n, e.g. 0/2") from None
+    return i, n
+
+def build_ground_truth(gt:GroundTruth, shard=(0, 1), # this process's share: (i, n) takes jobs i, i+n, ...
+                       max_jobs:int|None=None, progress=True) -> list:
+    "Build what is missing: base, full-pool model, queries, then this shard's jobs; returns the jobs it ran."
+    base, q = build_base(gt, progress), build_queries(gt)
+    todo, ran = [i for i in range(shard[0], len(gt.jobs), shard[1]) if not gt.job_path(i).exists()], []
+    for i in tqdm(todo, desc="retrainings", disable=not progress):
+        if max_jobs is not None and len(ran) >= max_jobs: break
+        gt.job_path(i).parent.mkdir(exist_ok=True)
+        with open(f"{gt.job_path(i)}.lock", "a+") as f:
+            try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError: continue  # another process runs it
+            if gt.job_path(i).exists(): continue
+            run_job(gt, i, base, q); ran.append(i)
+    return ran
+
+# %% ../nbs/16_lds.ipynb #106d64e3
+def measured_outputs(gt:GroundTruth,
+                     tuning:bool=False, # the tuning subsets instead of the reported ones
+                     seeds=None, # training seeds to average (default: all of the plan's; a subset needs each done)
+                     t_range=(0, 1000), # timesteps whose losses to average: [lo, hi)
+                    ) -> tuple:
+    "The subsets whose jobs are done and the measured output per (subset, query): (subset ids, masks, [m', Q])."
+    p, masks, ts = gt.plan, gt.pool()[2], gt.timesteps
+    seeds, tsel = list(seeds or p["seeds"]), (ts >= t_range[0]) & (ts < t_range[1])
+    if not tsel.any(): raise DDKitError(f"no output timestep in t_range={t_range}: widen it")
+    where, ids, outs = {job: i for i, job in enumerate(gt.jobs)}, [], []
+    for j in (range(p["m"], p["m"] + p["n_tune"]) if tuning else range(p["m"])):
+        files = [gt.job_path(where[(j, s)]) for s in seeds if (j, s) in where]
+        if len(files) < len(seeds) or not all(f.exists() for f in files): continue
+        loss = np.mean([np.load(f).astype(np.float64)[:, tsel].mean(1) for f in files], 0)
+        ids.append(j); outs.append(-loss)  # an image that helps lowers the loss: predict its negative
+    if not ids: raise DDKitError(f"{gt.folder}: no finished retraining for seeds {seeds}: run ddkit-lds-build first")
+    return np.array(ids), masks[ids], np.stack(outs)
+
+# %% ../nbs/16_lds.ipynb #081c34fd
+def lds_build_parser():
+    p = ArgParser(description="Build the LDS ground truth: fine-tune a small model on many random halves of a pool "
+                  "(resumable; run several at once on one folder, or --shard over machines)")
+    p.add_argument("--dir", default="runs/lds-mnist", help="the ground truth's folder")
+    p.add_argument("--shard", default="0/1", help="i/n: take jobs i, i+n, i+2n, ...")
+    p.add_argument("--max_jobs", type=positive_arg(int), default=None, help="stop after this many retrainings")
+    p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")
+    p.add_argument("--m", type=positive_arg(int, 10_000), default=None, help="subsets (a new folder only)")
+    p.add_argument("--steps", type=positive_arg(int), default=None, help="fine-tuning steps (a new folder only)")
+    return p
+
+@cli_errors
+def lds_build_main(argv=None):
+    "`ddkit-lds-build`: build (or go on building) the ground truth in `--dir`."
+    a = lds_build_parser().parse_args(argv)
+    limit_threads(a.threads)
+    gt = GroundTruth(a.dir, **{k: v for k, v in dict(m=a.m, steps=a.steps).items() if v is not None})
+    ran = build_ground_truth(gt, parse_shard(a.shard), a.max_jobs)
+    print(f"{len(ran)} retrainings run; {len(gt.done())}/{len(gt.jobs)} done in {a.dir}")
