@@ -312,8 +312,9 @@ def lds_rank_main(argv=None):
     gt = GroundTruth(a.dir)
     res = lds_report(gt, MethodContext(gt, a.proj_dim, a.grad_timesteps))
     (gt.folder/"lds_table.md").write_text(lds_table(res) + "\n")
-    plot_lds(res, gt.path("lds.png")); plot_prediction(res, gt.path("lds_scatter.png"))
-    plot_top_images(res, build_queries(gt)["images"], path=gt.path("lds_top.png"))
+    import matplotlib.pyplot as plt
+    plt.close(plot_lds(res, gt.path("lds.png"))); plt.close(plot_prediction(res, gt.path("lds_scatter.png")))
+    plt.close(plot_top_images(res, build_queries(gt)["images"], path=gt.path("lds_top.png")))
     print(lds_table(res))
 
 # %% ../nbs/21_attribution_eval.ipynb #0e8b16fa

@@ -15,6 +15,8 @@ from ddkit.metrics import eval_teacher_main, train_classifier_main
 from ddkit.evaluate import eval_student_main, compare_students_main
 from ddkit.bench import main as bench_main
 from ddkit.demo import main as demo_main
+from ddkit.lds import lds_build_main
+from ddkit.attribution_eval import lds_rank_main
 from ddkit.direct import DirectDiffusion, bundled_path
 from ddkit.core import atomic_torch_save
 
@@ -144,6 +146,8 @@ NUMERIC = [
     (bench_main, "ddkit-bench", ["--n_fid", "--n_ancestral", "--reps", "--speed_batch", "--ablation_pairs",
       "--ablation_ancestral_pairs", "--ablation_epochs"], []),
     (demo_main, "ddkit-demo", ["--n_pairs", "--steps", "--epochs", "--n_eval", "--seed"], []),
+    (lds_build_main, "ddkit-lds-build", ["--max_jobs", "--threads", "--m", "--steps", "--base_steps"], []),
+    (lds_rank_main, "ddkit-lds-rank", ["--threads", "--proj_dim", "--grad_timesteps"], []),
 ]
 # a value each flag refuses; 0 is a valid seed, eval_n, n_ancestral, ablation_pairs, input_perturbation, p2_gamma,
 # num_workers, strength and bias, and -1 a valid bias: those values are skipped for them
