@@ -184,11 +184,11 @@ def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space 
     "Encode the training images once, keep `d` PCA coordinates each (float16): a 60k bank in 9-36 MB, not 718 MB."
     from sklearn.decomposition import PCA
     enc = as_encoder(source); sha = encoder_checksum(enc)
-    shipped = shipped_bank_path()
-    if path is None and n is None and shipped.exists() and not compact_bank_path(enc, n, d).exists():
+    shipped, default = shipped_bank_path(), compact_bank_path(enc, n, d)
+    if path is None and n is None and shipped.exists() and not default.exists():
         man = read_json(shipped.with_suffix(".json"))  # the bundled student's bank: no build on a fresh install
         if man.get("encoder_sha256") == sha and man.get("d") == d: return _load_compact(shipped, sha, candidates)
-    path = Path(path or compact_bank_path(enc, n, d))
+    path = Path(path or default)
     if path.exists(): return _load_compact(path, sha, candidates)
     xs, ys = mnist_tensors(train=True)
     if n: xs, ys = xs[:n], ys[:n]

@@ -20,7 +20,8 @@ from .lds import lds, measured_outputs, GroundTruth, build_full, build_queries, 
 # %% auto #0
 __all__ = ['DDKIT_DEFAULT', 'METHODS', 'TRAK_LAMBDAS', 'cosine_scores', 'l2_scores', 'encoder_features', 'grad_features',
            'trak_scores', 'MethodContext', 'tune_trak', 'rank_methods', 'lds_report', 'lds_table', 'plot_lds',
-           'plot_top_images', 'plot_prediction', 'lds_rank_main', 'counterfactual', 'counterfactual_summary']
+           'plot_top_images', 'plot_prediction', 'lds_rank_main', 'counterfactual', 'counterfactual_summary',
+           'counterfactual_table', 'lds_counterfactual_main']
 
 # %% ../nbs/21_attribution_eval.ipynb #2244c7d4
 def cosine_scores(queries, pool) -> torch.Tensor:
@@ -203,8 +204,9 @@ def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict
     from ddkit.lds import noise_ceiling
     ctx = ctx or MethodContext(gt)
     tuning = tune_trak(ctx)
-    rows = rank_methods(ctx)
     p, seeds = gt.plan, gt.plan["seeds"]
+    used = None if len(gt.done()) == len(gt.jobs) else seeds[:1]  # half-built: every subset done at the first seed
+    rows = rank_methods(ctx, seeds=used)
     ceiling = None
     try:  # the subsets done at both seeds
         a, b = (measured_outputs(gt, seeds=[s]) for s in seeds[:2])
@@ -214,14 +216,16 @@ def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict
                                                                     b[2][np.isin(b[0], common)]))
     except DDKitError: pass
     best = max((r for r in rows if "generated" in r), key=lambda r: r["generated"]["lds"])
-    ids, masks, outs = measured_outputs(gt)
+    ids, masks, outs = measured_outputs(gt, seeds=used)
     s = METHODS[best["method"]](ctx)[0].numpy()
     shown_q = list(range(shown // 2)) + list(range(p["n_generated"], p["n_generated"] + shown - shown // 2))
     for r in rows: r["top"] = [r["top"][q] for q in shown_q]
-    res = dict(plan=p, jobs_done=len(gt.done()), jobs=len(gt.jobs), rows=rows, noise_ceiling=ceiling,
+    res = dict(plan=p, jobs_done=len(gt.done()), jobs=len(gt.jobs), seeds=used or seeds, rows=rows,
+               noise_ceiling=ceiling,
                trak_tuning={k: {str(l): v for l, v in d.items()} for k, d in tuning.items()}, shown_queries=shown_q,
                pool_idx=gt.pool()[0].tolist(),
-               scatter=dict(method=best["method"], query=0, predicted=(masks @ s[0]).tolist(), measured=outs[:, 0].tolist()))
+               scatter=dict(method=best["method"], query=0, predicted=(masks @ s[0]).tolist(),
+                            measured=outs[:, 0].tolist()))
     write_json(gt.path("lds_results.json"), res)
     return res
 
@@ -363,3 +367,35 @@ def counterfactual_summary(cf:dict, n_boot:int=1000, seed:int=0) -> list:
             r[k] = dict(mean=float(v.mean()), lo=float(ci.low) if ci else np.nan, hi=float(ci.high) if ci else np.nan)
         res.append(r)
     return res
+
+# %% ../nbs/21_attribution_eval.ipynb #97f1a07e
+def counterfactual_table(summary:list) -> str:
+    "The counterfactual check as a markdown table: mean change and 95% interval per measure and method."
+    def cell(d): return f"{d['mean']:.3f} [{d['lo']:.3f}, {d['hi']:.3f}]"
+    lines = ["| top 5% removed by | queries | pixel RMS change | feature distance (1 - cos) | class flips |",
+             "|---|---|---|---|---|"]
+    lines += [f"| {r['method']} | {r['queries']} | {cell(r['pixel_rms'])} | {cell(r['feature_distance'])} | "
+              f"{cell(r['class_flip'])} |" for r in summary]
+    return "\n".join(lines)
+
+@cli_errors
+def lds_counterfactual_main(argv=None):
+    "`ddkit-lds-counterfactual`: remove the images the best method, ddkit's default and chance blame; retrain; compare."
+    p = ArgParser(description="The counterfactual check on a ranked ground-truth folder (resumable per query)")
+    p.add_argument("--dir", default="runs/lds-mnist", help="a folder ranked by ddkit-lds-rank")
+    p.add_argument("--n_queries", type=positive_arg(int, 10_000), default=20, help="the first generated queries")
+    p.add_argument("--frac", type=positive_arg(float, 0.5), default=0.05, help="share of the pool removed")
+    p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")
+    a = p.parse_args(argv)
+    limit_threads(a.threads)
+    res_path = Path(a.dir)/"lds_results.json"
+    if not res_path.exists(): raise DDKitError(f"{res_path}: missing: run ddkit-lds-rank --dir {a.dir} first")
+    res, gt = read_json(res_path), GroundTruth(a.dir)
+    best = max((r for r in res["rows"] if "generated" in r), key=lambda r: r["generated"]["lds"])["method"]
+    names = list(dict.fromkeys([best, DDKIT_DEFAULT, "random"]))
+    ctx = MethodContext(gt)
+    if "TRAK" in best: tune_trak(ctx)
+    summary = counterfactual_summary(counterfactual(ctx, names, a.n_queries, a.frac))
+    write_json(gt.path("counterfactual.json"), dict(n_queries=a.n_queries, frac=a.frac, rows=summary))
+    (gt.folder/"counterfactual_table.md").write_text(counterfactual_table(summary) + "\n")
+    print(counterfactual_table(summary))

@@ -16,7 +16,7 @@ from ddkit.evaluate import eval_student_main, compare_students_main
 from ddkit.bench import main as bench_main
 from ddkit.demo import main as demo_main
 from ddkit.lds import lds_build_main
-from ddkit.attribution_eval import lds_rank_main
+from ddkit.attribution_eval import lds_rank_main, lds_counterfactual_main
 from ddkit.direct import DirectDiffusion, bundled_path
 from ddkit.core import atomic_torch_save
 
@@ -148,6 +148,7 @@ NUMERIC = [
     (demo_main, "ddkit-demo", ["--n_pairs", "--steps", "--epochs", "--n_eval", "--seed"], []),
     (lds_build_main, "ddkit-lds-build", ["--max_jobs", "--threads", "--m", "--steps", "--base_steps"], []),
     (lds_rank_main, "ddkit-lds-rank", ["--threads", "--proj_dim", "--grad_timesteps"], []),
+    (lds_counterfactual_main, "ddkit-lds-counterfactual", ["--n_queries", "--frac", "--threads"], []),
 ]
 # a value each flag refuses; 0 is a valid seed, eval_n, n_ancestral, ablation_pairs, input_perturbation, p2_gamma,
 # num_workers, strength and bias, and -1 a valid bias: those values are skipped for them
