@@ -194,7 +194,7 @@ def rank_methods(ctx:MethodContext, methods=None, # names in `METHODS` (default:
         for part, sl in (("generated", slice(0, n_gen)), ("test", slice(n_gen, None))):
             if s[sl].isnan().any(): continue
             r = lds(s[sl].numpy(), masks, outs[:, sl])
-            row[part] = dict(lds=r["lds"], lo=r["lo"], hi=r["hi"])
+            row[part] = {k: r[k] for k in ("lds", "lo", "hi", "lo_subsets", "hi_subsets")}
         rows.append(row)
     return rows
 
@@ -232,23 +232,25 @@ def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict
 # %% ../nbs/21_attribution_eval.ipynb #e7d7d344
 def lds_table(res:dict) -> str:
     "The ranking as a markdown table: LDS and 95% interval on generated and test queries, and the cost."
-    def cell(d): return f"{d['lds']:.3f} [{d['lo']:.3f}, {d['hi']:.3f}]" if d else "-"
-    lines = ["| method | LDS, generated queries [95% CI] | LDS, test queries [95% CI] | seconds (pool + 100 queries) |",
-             "|---|---|---|---|"]
+    def cell(d):
+        if not d: return "-"
+        return f"{d['lds']:.3f} [{d['lo']:.2f}, {d['hi']:.2f}] [{d['lo_subsets']:.2f}, {d['hi_subsets']:.2f}]"
+    lines = ["| method | LDS, generated queries [95% CI over queries] [over subsets] | LDS, test queries [same] | "
+             "seconds (pool + 100 queries) |", "|---|---|---|---|"]
     for r in sorted(res["rows"], key=lambda r: -r.get("generated", {"lds": -2})["lds"]):
         lines.append(f"| {r['method']} | {cell(r.get('generated'))} | {cell(r.get('test'))} | {r['seconds']} |")
     return "\n".join(lines)
 
 def plot_lds(res:dict, path=None):
-    "LDS of each method with its 95% interval, generated and test queries side by side."
+    "LDS of each method with its 95% interval over subsets, generated and test queries side by side."
     import matplotlib.pyplot as plt
     rows = sorted(res["rows"], key=lambda r: r.get("generated", {"lds": -2})["lds"])
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(rows) + 1.2))
     for k, (part, c) in enumerate((("generated", "C0"), ("test", "C1"))):
         y = np.arange(len(rows)) + (k - 0.5) * 0.35
         v = [r.get(part, {}).get("lds", np.nan) for r in rows]
-        err = [[r[part]["lds"] - r[part]["lo"] if part in r else 0 for r in rows],
-               [r[part]["hi"] - r[part]["lds"] if part in r else 0 for r in rows]]
+        err = [[max(r[part]["lds"] - r[part]["lo_subsets"], 0) if part in r else 0 for r in rows],
+               [max(r[part]["hi_subsets"] - r[part]["lds"], 0) if part in r else 0 for r in rows]]
         ax.barh(y, v, height=0.35, xerr=err, color=c, label=f"{part} queries", capsize=2)
     ax.set_yticks(np.arange(len(rows)), [r["method"] for r in rows], fontsize=8); ax.axvline(0, color="k", lw=0.5)
     nc = res.get("noise_ceiling")

@@ -58,10 +58,16 @@ def lds(scores, # [Q, P]: each query's score for each pool image
     if scores.shape[1] != masks.shape[1] or outputs.shape != (masks.shape[0], scores.shape[0]):
         raise DDKitError(f"shapes scores {scores.shape}, masks {masks.shape}, outputs {outputs.shape}: "
                          "expected [Q,P], [m,P] and [m,Q]")
-    per_query = _spearman_rows(masks @ scores.T, outputs)
+    pred = masks @ scores.T
+    per_query = _spearman_rows(pred, outputs)
     ci = bootstrap((per_query,), np.mean, n_resamples=n_boot, confidence_level=0.95, method="percentile",
                    random_state=np.random.default_rng(seed)).confidence_interval
-    return dict(lds=float(per_query.mean()), lo=float(ci.low), hi=float(ci.high), per_query=per_query)
+    # queries share the subsets, so their correlations move together: resampling the subsets shows that spread too
+    rng = np.random.default_rng(seed)
+    by_subsets = [_spearman_rows(pred[r], outputs[r]).mean()
+                  for r in (rng.integers(0, len(pred), len(pred)) for _ in range(max(n_boot // 5, 20)))]
+    return dict(lds=float(per_query.mean()), lo=float(ci.low), hi=float(ci.high), per_query=per_query,
+                lo_subsets=float(np.quantile(by_subsets, 0.025)), hi_subsets=float(np.quantile(by_subsets, 0.975)))
 
 # %% ../nbs/16_lds.ipynb #59019300
 def noise_ceiling(outputs_a, outputs_b, # [m, Q]: the same subsets trained with two seeds
