@@ -274,7 +274,7 @@ def plot_top_images(res:dict, queries, # the ground truth's query images [Q,1,28
         ranked = sorted((r for r in res["rows"] if "generated" in r), key=lambda r: -r["generated"]["lds"])
         methods = [r["method"] for r in ranked[:3]] + ["random"]
     qs, pool = res["shown_queries"], np.array(res["pool_idx"])
-    fig, axs = plt.subplots(len(qs), 1 + len(methods) * k, figsize=(0.62 * (1 + len(methods) * k), 0.75 * len(qs)),
+    fig, axs = plt.subplots(len(qs), 1 + len(methods) * k, figsize=(0.45 * (1 + len(methods) * k), 0.55 * len(qs)),
                             squeeze=False)
     for r, q in enumerate(qs):
         axs[r, 0].imshow(queries[q, 0], cmap="gray")
