@@ -15,7 +15,8 @@ from .core import limit_threads, positive_arg
 from .ddpm import MNISTDiffusion
 from .direct import DirectEncoder
 from .attribution import encode_images
-from .lds import lds, measured_outputs, GroundTruth, build_full, build_queries, finetune, _pool_images
+from .lds import lds, measured_outputs, GroundTruth, build_base, build_full, build_queries, finetune, _pool_images
+from .data import to_model_range
 
 # %% auto #0
 __all__ = ['DDKIT_DEFAULT', 'METHODS', 'TRAK_LAMBDAS', 'cosine_scores', 'l2_scores', 'encoder_features', 'grad_features',
@@ -59,9 +60,8 @@ def grad_features(model:MNISTDiffusion, images, # [N,1,28,28] in [-1,1]
     n_par = sum(v.numel() for v in params.values())
     proj = torch.randn(n_par, proj_dim, generator=torch.Generator().manual_seed(seed)) / proj_dim ** 0.5
     ts = ((torch.arange(n_timesteps) + 0.5) * model.timesteps / n_timesteps).long()
-    a = model.alphas_cumprod[ts].reshape(-1, 1, 1, 1)
     def f(p, x, noise):  # one image: its K noised copies through the UNet
-        out = functional_call(model.model, (p, buffers), (a.sqrt() * x[None] + (1 - a).sqrt() * noise, ts))
+        out = functional_call(model.model, (p, buffers), (model.q_sample(x[None], ts, noise), ts))
         return ((out - noise) if kind == "loss" else out).pow(2).mean()
     per_image, out = vmap(grad(f), in_dims=(None, 0, 0)), []
     for i in tqdm(range(0, len(images), chunk), desc=f"gradients ({kind})", disable=not progress):
@@ -333,6 +333,7 @@ def counterfactual(ctx:MethodContext, methods, # names in `METHODS` (`random` re
     from ddkit.metrics import load_classifier, predict_proba
     gt, p = ctx.gt, ctx.gt.plan
     n_rm, clf, out = int(round(frac * len(ctx.pool_images))), load_classifier(), {}
+    base = build_base(gt, progress=False)  # read once for all the fine-tunes
     orig = ctx.queries[:n_queries]
     f_orig = encoder_features(ctx.model, orig, 999)
     label = predict_proba(clf, (orig + 1) / 2).argmax(1)
@@ -343,9 +344,9 @@ def counterfactual(ctx:MethodContext, methods, # names in `METHODS` (`random` re
             if not path.exists():
                 drop = scores[q].topk(n_rm).indices
                 keep = np.ones(len(ctx.pool_images), bool); keep[drop.numpy()] = False
-                model = finetune(gt, keep, p["seeds"][0])
-                x = sample_from_noise(model, ctx.noise[q:q + 1], p["sampler"], p["sample_steps"]) * 2 - 1
-                x = ((x + 1) * 127.5).round() / 127.5 - 1  # 8 bits, as the query was kept
+                model = finetune(gt, keep, p["seeds"][0], base)
+                x = sample_from_noise(model, ctx.noise[q:q + 1], p["sampler"], p["sample_steps"])
+                x = to_model_range((x[:, 0] * 255).round().to(torch.uint8))  # 8 bits, as the query was kept
                 path.parent.mkdir(exist_ok=True)
                 write_json(path, dict(query=q, removed=drop.tolist(),
                                       pixel_rms=float((x - orig[q]).pow(2).mean().sqrt()) / 2,

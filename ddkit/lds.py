@@ -138,12 +138,12 @@ def loss_outputs(model:MNISTDiffusion,
                  noise:torch.Tensor, # fixed noise [R,Q,1,28,28]: R draws per query
                  batch_size:int=500) -> np.ndarray:
     "The diffusion loss of each query at each timestep, averaged over the R noise draws: [Q, K] float32."
-    net, out, ab = fast_unet(model), [], model.alphas_cumprod
+    net, out = fast_unet(model), []
     R, Q = noise.shape[:2]
     x0, n = images.repeat(R, 1, 1, 1), noise.reshape(R * Q, *images.shape[1:])
     for t in timesteps:
-        xt = ab[int(t)].sqrt() * x0 + (1 - ab[int(t)]).sqrt() * n
         tt = torch.full((R * Q,), int(t), dtype=torch.long)
+        xt = model.q_sample(x0, tt, n)
         pred = torch.cat([net(xt[i:i + batch_size], tt[i:i + batch_size]) for i in range(0, R * Q, batch_size)])
         out.append(F.mse_loss(pred, n, reduction="none").mean((1, 2, 3)).reshape(R, Q).mean(0))
     return torch.stack(out, 1).numpy().astype(np.float32)
