@@ -9,10 +9,10 @@ from scipy.stats import rankdata, bootstrap
 from .core import DDKitError
 
 # %% auto #0
-__all__ = ['LDS_MODEL', 'LDS_PLAN', 'EARLY_CEILING', 'QUERY_NOISE_SEED', 'lds_pool', 'subset_masks', 'lds', 'noise_ceiling',
-           'small_ddpm', 'train_small', 'loss_outputs', 'lds_jobs', 'GroundTruth', 'build_base', 'finetune',
-           'build_full', 'build_queries', 'output_noise', 'run_job', 'parse_shard', 'build_ground_truth',
-           'measured_outputs', 'lds_build_parser', 'lds_build_main']
+__all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE_SEED', 'lds_pool', 'subset_masks', 'lds',
+           'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared', 'loss_outputs', 'lds_jobs',
+           'GroundTruth', 'build_base', 'finetune', 'build_full', 'build_queries', 'output_noise', 'run_job',
+           'parse_shard', 'build_ground_truth', 'measured_outputs', 'lds_build_parser', 'lds_build_main']
 
 # %% ../nbs/16_lds.ipynb #c4cc0da5
 def lds_pool(labels, # training labels [N] (e.g. MNIST's)
@@ -130,6 +130,41 @@ def train_small(model:MNISTDiffusion, # trained in place (channels_last)
                                    gen=g.get_state(), step=step + 1), ckpt)
     return model.eval()
 
+# %% ../nbs/16_lds.ipynb #f4333a25
+def shared_draws(n_pool:int, # images in the pool
+                 epochs:int, seed:int, timesteps:int=1000):
+    "Per epoch, the pool's order, one timestep and one noise image per pool image: drawn from `seed` alone."
+    g = torch.Generator().manual_seed(seed)
+    u = torch.rand(n_pool, generator=g)
+    for e in range(epochs):
+        order = torch.randperm(n_pool, generator=g)
+        noise = torch.randn(n_pool, 1, 28, 28, generator=g)
+        yield order, ((u + e / epochs) % 1 * timesteps).long(), noise
+
+# %% ../nbs/16_lds.ipynb #f6eaddd4
+def finetune_shared(model:MNISTDiffusion, # trained in place (channels_last)
+                    x_pool:torch.Tensor, # the whole pool in [-1,1] [P,1,28,28]
+                    keep, # boolean mask over the pool: the images to train on
+                    epochs:int, seed:int=0, batch_size:int=32, lr:float=1e-3) -> MNISTDiffusion:
+    "Train `model` on the pool images in `keep`, with the pool's `shared_draws` for `seed`; returns it in eval mode."
+    keep = torch.as_tensor(np.asarray(keep, bool))
+    if keep.shape != (len(x_pool),) or not keep.any():
+        raise DDKitError(f"keep of shape {tuple(keep.shape)} with {int(keep.sum())} images: pass a non-empty boolean "
+                         f"mask over the pool's {len(x_pool)} images")
+    per_epoch = -(-int(keep.sum()) // batch_size)
+    model = model.to(memory_format=torch.channels_last).train()
+    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=0.0)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=epochs * per_epoch, pct_start=0.05,
+                                                anneal_strategy="cos")
+    for order, t, noise in shared_draws(len(x_pool), epochs, seed, model.timesteps):
+        members = order[keep[order]]
+        for b in range(0, len(members), batch_size):
+            i = members[b:b + batch_size]
+            loss = diffusion_loss(model, x_pool[i].contiguous(memory_format=torch.channels_last), t[i], noise[i])
+            if not torch.isfinite(loss): raise DDKitError(f"loss {loss.item()}: lower lr={lr}")
+            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+    return model.eval()
+
 # %% ../nbs/16_lds.ipynb #619ff071
 @torch.inference_mode()
 def loss_outputs(model:MNISTDiffusion,
@@ -150,8 +185,11 @@ def loss_outputs(model:MNISTDiffusion,
 
 # %% ../nbs/16_lds.ipynb #9b3c2e9e
 LDS_PLAN = dict(m=64, n_tune=4, seeds=[0, 1], per_class=100, alpha=0.5, pool_seed=0, subset_seed=0,
-                base_steps=3000, base_batch=64, base_lr=2e-3, steps=200, batch_size=32, lr=1e-3,
-                n_generated=100, n_test=100, sampler="ddim", sample_steps=50, n_timesteps=50, n_draws=2)
+                base_steps=3000, base_batch=64, base_lr=2e-3, order="shared", epochs=13, batch_size=32, lr=1e-3,
+                steps=200, n_generated=100, n_test=100, sampler="ddim", sample_steps=50, n_timesteps=50, n_draws=2)
+# order "shared": `finetune_shared` for `epochs` passes; "replacement" (the first build's plans, written before the
+# setting existed): `train_small` for `steps` batches drawn with replacement
+LEGACY_PLAN = dict(order="replacement")
 
 EARLY_CEILING = 16  # subsets built at every seed first, so a half-built folder already has a noise ceiling
 
@@ -170,7 +208,7 @@ class GroundTruth:
         self.folder, self._pool = Path(folder), None
         p = self.folder/"plan.json"
         if p.exists():
-            self.plan = read_json(p)
+            self.plan = {**LEGACY_PLAN, **read_json(p)}
             diff = {k: v for k, v in plan.items() if self.plan.get(k) != v}
             if diff: raise DDKitError(f"{folder} was planned with other settings ({diff}): drop those flags or pass "
                                       "another folder")
@@ -223,11 +261,13 @@ def build_base(gt:GroundTruth, progress=True) -> MNISTDiffusion:
 
 def finetune(gt:GroundTruth, keep, # boolean mask over the pool, or pool positions: the images to train on
              seed:int, base:MNISTDiffusion|None=None) -> MNISTDiffusion:
-    "The base model fine-tuned on the pool images in `keep` with training seed `seed` (the plan's steps and lr)."
+    "The base model fine-tuned on the pool images in `keep` with training seed `seed` (the plan's recipe)."
     p, (idx, _, _) = gt.plan, gt.pool()
     model = copy.deepcopy(base if base is not None else build_base(gt, progress=False))
-    return train_small(model, _pool_images(idx[np.asarray(keep)]), p["steps"], seed=seed,
-                       batch_size=p["batch_size"], lr=p["lr"])
+    mask = np.zeros(len(idx), bool); mask[np.asarray(keep)] = True
+    if p["order"] == "shared":
+        return finetune_shared(model, _pool_images(idx), mask, p["epochs"], seed, p["batch_size"], p["lr"])
+    return train_small(model, _pool_images(idx[mask]), p["steps"], seed=seed, batch_size=p["batch_size"], lr=p["lr"])
 
 # %% ../nbs/16_lds.ipynb #b71ef26d
 QUERY_NOISE_SEED = 1_000_000  # generated query i starts from the noise of seed QUERY_NOISE_SEED + i
@@ -322,7 +362,10 @@ def lds_build_parser():
     p.add_argument("--max_jobs", type=positive_arg(int), default=None, help="stop after this many retrainings")
     p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")
     p.add_argument("--m", type=positive_arg(int, 10_000), default=None, help="subsets (a new folder only)")
-    p.add_argument("--steps", type=positive_arg(int), default=None, help="fine-tuning steps (a new folder only)")
+    p.add_argument("--epochs", type=positive_arg(int, 10_000), default=None, help="fine-tuning passes over a subset "
+                   "(a new folder only)")
+    p.add_argument("--steps", type=positive_arg(int), default=None, help="fine-tuning steps of a plan with "
+                   "order 'replacement' (a new folder only)")
     p.add_argument("--base_steps", type=positive_arg(int), default=None, help="base model steps (a new folder only)")
     return p
 
@@ -331,7 +374,7 @@ def lds_build_main(argv=None):
     "`ddkit-lds-build`: build (or go on building) the ground truth in `--dir`."
     a = lds_build_parser().parse_args(argv)
     limit_threads(a.threads)
-    flags = dict(m=a.m, steps=a.steps, base_steps=a.base_steps)
+    flags = dict(m=a.m, epochs=a.epochs, steps=a.steps, base_steps=a.base_steps)
     gt = GroundTruth(a.dir, **{k: v for k, v in flags.items() if v is not None})
     ran = build_ground_truth(gt, parse_shard(a.shard), a.max_jobs)
     print(f"{len(ran)} retrainings run; {len(gt.done())}/{len(gt.jobs)} done in {a.dir}")
