@@ -15,7 +15,8 @@ from .core import limit_threads, positive_arg
 from .ddpm import MNISTDiffusion
 from .direct import DirectEncoder
 from .attribution import encode_images
-from .lds import lds, measured_outputs, GroundTruth, build_base, build_full, build_queries, finetune, _pool_images
+from .lds import lds, measured_outputs, GroundTruth, build_base, build_full, build_queries, finetune
+from .lds import claim, _pool_images
 from .data import to_model_range
 
 # %% auto #0
@@ -332,30 +333,31 @@ def counterfactual(ctx:MethodContext, methods, # names in `METHODS` (`random` re
     from ddkit.ddpm import sample_from_noise
     from ddkit.metrics import load_classifier, predict_proba
     gt, p = ctx.gt, ctx.gt.plan
-    n_rm, clf, out = int(round(frac * len(ctx.pool_images))), load_classifier(), {}
+    n_rm, clf = int(round(frac * len(ctx.pool_images))), load_classifier()
     base = build_base(gt, progress=False)  # read once for all the fine-tunes
     orig = ctx.queries[:n_queries]
     f_orig = encoder_features(ctx.model, orig, 999)
     label = predict_proba(clf, (orig + 1) / 2).argmax(1)
-    for name in methods:
-        scores, rows = METHODS[name](ctx)[0], []
-        for q in tqdm(range(n_queries), desc=f"counterfactual: {name}", disable=not progress):
-            path = gt.path(f"counterfactual/{name.replace(' ', '_').replace(':', '').replace(',', '')}_{q:03d}.json")
-            if not path.exists():
-                drop = scores[q].topk(n_rm).indices
+    def path(name, q):
+        return gt.path(f"counterfactual/{name.replace(' ', '_').replace(':', '').replace(',', '')}_{q:03d}.json")
+    scores = {name: METHODS[name](ctx)[0] for name in methods}
+    todo = [(name, q) for name in methods for q in range(n_queries)]
+    # two passes, so processes sharing the folder split the work: the first skips what another holds, the second
+    # waits for it (the file's lock) and reads its result
+    for wait in (False, True):
+        for name, q in tqdm(todo, desc="counterfactual", disable=not progress or wait):
+            with claim(path(name, q), wait) as mine:
+                if not mine: continue
+                drop = scores[name][q].topk(n_rm).indices
                 keep = np.ones(len(ctx.pool_images), bool); keep[drop.numpy()] = False
                 model = finetune(gt, keep, p["seeds"][0], base)
                 x = sample_from_noise(model, ctx.noise[q:q + 1], p["sampler"], p["sample_steps"])
                 x = to_model_range((x[:, 0] * 255).round().to(torch.uint8))  # 8 bits, as the query was kept
-                path.parent.mkdir(exist_ok=True)
-                write_json(path, dict(query=q, removed=drop.tolist(),
-                                      pixel_rms=float((x - orig[q]).pow(2).mean().sqrt()) / 2,
-                                      feature_distance=float(1 - cosine_scores(encoder_features(ctx.model, x, 999),
-                                                                               f_orig[q:q + 1])),
-                                      class_flip=bool(predict_proba(clf, (x + 1) / 2).argmax(1)[0] != label[q])))
-            rows.append(read_json(path))
-        out[name] = rows
-    return out
+                write_json(path(name, q), dict(
+                    query=q, removed=drop.tolist(), pixel_rms=float((x - orig[q]).pow(2).mean().sqrt()) / 2,
+                    feature_distance=float(1 - cosine_scores(encoder_features(ctx.model, x, 999), f_orig[q:q + 1])),
+                    class_flip=bool(predict_proba(clf, (x + 1) / 2).argmax(1)[0] != label[q])))
+    return {name: [read_json(path(name, q)) for q in range(n_queries)] for name in methods}
 
 def counterfactual_summary(cf:dict, n_boot:int=1000, seed:int=0) -> list:
     "Per method: mean change and 95% bootstrap interval over queries of each measure."

@@ -11,7 +11,7 @@ from .core import DDKitError
 # %% auto #0
 __all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE_SEED', 'lds_pool', 'subset_masks', 'lds',
            'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared', 'loss_outputs', 'lds_jobs',
-           'GroundTruth', 'build_base', 'finetune', 'build_full', 'build_queries', 'output_noise', 'run_job',
+           'GroundTruth', 'claim', 'build_base', 'finetune', 'build_full', 'build_queries', 'output_noise', 'run_job',
            'parse_shard', 'build_ground_truth', 'measured_outputs', 'lds_build_parser', 'lds_build_main']
 
 # %% ../nbs/16_lds.ipynb #c4cc0da5
@@ -79,7 +79,7 @@ def noise_ceiling(outputs_a, outputs_b, # [m, Q]: the same subsets trained with 
     return float(_spearman_rows(a, b).mean())
 
 # %% ../nbs/16_lds.ipynb #7436a69f
-import copy, fcntl
+import contextlib, copy, fcntl
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -236,14 +236,22 @@ class GroundTruth:
         return self._pool
 
 # %% ../nbs/16_lds.ipynb #39c0fc6c
-def _build_once(path, build):
-    "Run `build(path)` unless `path` exists; other processes sharing the folder wait for the one building it."
+@contextlib.contextmanager
+def claim(path, # a result file that processes sharing a folder build once
+          wait:bool=False): # wait for a process holding it (True), or give it up (False)
+    "Yield whether this process builds `path`: it is missing and this process holds its lock (`path.lock`)."
     path = Path(path)
-    if path.exists(): return
+    if path.exists(): yield False; return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(f"{path}.lock", "a+") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)  # blocks while another process builds it
-        if not path.exists(): build(path)
+        try: fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError: yield False; return  # another process builds it
+        yield not path.exists()
+
+def _build_once(path, build):
+    "Run `build(path)` unless `path` exists; other processes sharing the folder wait for the one building it."
+    with claim(path, wait=True) as mine:
+        if mine: build(Path(path))
 
 def _pool_images(idx): return to_model_range(mnist_tensors(True)[0][idx])
 
@@ -326,12 +334,8 @@ def build_ground_truth(gt:GroundTruth, shard=(0, 1), # this process's share: (i,
     todo, ran = [i for i in range(shard[0], len(gt.jobs), shard[1]) if not gt.job_path(i).exists()], []
     for i in tqdm(todo, desc="retrainings", disable=not progress):
         if max_jobs is not None and len(ran) >= max_jobs: break
-        gt.job_path(i).parent.mkdir(exist_ok=True)
-        with open(f"{gt.job_path(i)}.lock", "a+") as f:
-            try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError: continue  # another process runs it
-            if gt.job_path(i).exists(): continue
-            run_job(gt, i, base, q); ran.append(i)
+        with claim(gt.job_path(i)) as mine:
+            if mine: run_job(gt, i, base, q); ran.append(i)
     return ran
 
 # %% ../nbs/16_lds.ipynb #106d64e3
