@@ -142,14 +142,7 @@ def _step_generator(seed, step): return torch.Generator().manual_seed(seed * 1_0
 def _epoch_perm(seed, epoch, n):
     return torch.randperm(n, generator=torch.Generator().manual_seed(seed * 7_919 + epoch + 1))
 
-# %% ../nbs/05_train_ddpm.ipynb #03dde2a1
-def _save_grid(model_ema, args, path, device):
-    net = fast_unet(model_ema.module)
-    noise = noise_from_seeds(range(10_000_000, 10_000_000 + args.n_samples))
-    imgs = sample_from_noise(model_ema.module, noise.to(device), args.sampler, args.sample_steps,
-                             generator=torch.Generator().manual_seed(args.seed), eps_model=net)
-    atomic_write(path, lambda tmp: save_image(imgs.cpu(), tmp, nrow=int(math.sqrt(args.n_samples)), format="png"))
-
+# %% ../nbs/05_train_ddpm.ipynb #67f80e88
 QUALITY_FIELDS = ["step", "epoch", "n", "sampler", "steps", "confident_share", "mean_confidence", "fid_vs_test",
                   "min_class_share", "max_class_share", "meets_bar", "eval_s"]
 
@@ -162,6 +155,39 @@ def _write_csv(path, fields, rows):
 
 def _read_csv(path):
     with open(path, newline="") as f: return list(csv.DictReader(f))
+
+def _truncate_log(log_path, step):
+    "Drop log rows after `step` (they belong to steps a resumed run will redo)."
+    if not log_path.exists(): return
+    _write_csv(log_path, ["step", "epoch", "loss", "lr", "wall_s"],
+               [r for r in _read_csv(log_path) if int(r["step"]) <= step])
+
+# %% ../nbs/05_train_ddpm.ipynb #7ca779f4
+def _running_mean(vals):
+    "The window (a fiftieth of the points) and the running means of `vals`, for the loss curves."
+    k = max(1, len(vals) // 50)
+    return k, [sum(vals[i-k+1:i+1]) / k for i in range(k-1, len(vals))]
+
+def _plot_loss(log_path, png_path):
+    import matplotlib; matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    rows = _read_csv(log_path)
+    if not rows: return
+    s = [int(r["step"]) for r in rows]; l = [float(r["loss"]) for r in rows]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(s, l, lw=.5, alpha=.5, label="loss")
+    k, m = _running_mean(l)
+    ax.plot(s[k-1:], m, label=f"mean of {k}")
+    ax.set_yscale("log"); ax.set_xlabel("step"); ax.set_ylabel("loss"); ax.legend(); fig.tight_layout()
+    save_figure(fig, png_path, close=True)
+
+# %% ../nbs/05_train_ddpm.ipynb #067fd6d0
+def _save_grid(model_ema, args, path, device):
+    net = fast_unet(model_ema.module)
+    noise = noise_from_seeds(range(10_000_000, 10_000_000 + args.n_samples))
+    imgs = sample_from_noise(model_ema.module, noise.to(device), args.sampler, args.sample_steps,
+                             generator=torch.Generator().manual_seed(args.seed), eps_model=net)
+    atomic_write(path, lambda tmp: save_image(imgs.cpu(), tmp, nrow=int(math.sqrt(args.n_samples)), format="png"))
 
 def _score_epoch(model_ema, args, step, epoch, path):
     "Score `args.eval_n` samples with `evaluate_teacher` (the grid's sampler, seeds 0..n-1); rewrite `quality_log.csv`."
@@ -193,30 +219,7 @@ def _plot_quality(log_path, png_path):
     fig.suptitle(f"{rows[-1]['n']} {rows[-1]['sampler']}-{rows[-1]['steps']} samples per point"); fig.tight_layout()
     save_figure(fig, png_path, close=True)
 
-def _running_mean(vals):
-    "The window (a fiftieth of the points) and the running means of `vals`, for the loss curves."
-    k = max(1, len(vals) // 50)
-    return k, [sum(vals[i-k+1:i+1]) / k for i in range(k-1, len(vals))]
-
-def _plot_loss(log_path, png_path):
-    import matplotlib; matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-    rows = _read_csv(log_path)
-    if not rows: return
-    s = [int(r["step"]) for r in rows]; l = [float(r["loss"]) for r in rows]
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(s, l, lw=.5, alpha=.5, label="loss")
-    k, m = _running_mean(l)
-    ax.plot(s[k-1:], m, label=f"mean of {k}")
-    ax.set_yscale("log"); ax.set_xlabel("step"); ax.set_ylabel("loss"); ax.legend(); fig.tight_layout()
-    save_figure(fig, png_path, close=True)
-
-def _truncate_log(log_path, step):
-    "Drop log rows after `step` (they belong to steps a resumed run will redo)."
-    if not log_path.exists(): return
-    _write_csv(log_path, ["step", "epoch", "loss", "lr", "wall_s"],
-               [r for r in _read_csv(log_path) if int(r["step"]) <= step])
-
+# %% ../nbs/05_train_ddpm.ipynb #0fbb7eec
 def _one_cycle(opt, lr, total, step=0):
     "The recipe's OneCycle over `total` steps, advanced to `step` (a fitted schedule picks up where the old one was)."
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=total, pct_start=0.25, anneal_strategy="cos")
