@@ -108,7 +108,7 @@ class MethodContext:
         return self.cached(f"grads_{kind}_{which}", disk=True,
                            fn=lambda: grad_features(self.model, x, kind, self.n_timesteps, self.proj_dim))
 
-# %% ../nbs/21_attribution_eval.ipynb #c83e2ee6
+# %% ../nbs/21_attribution_eval.ipynb #471adaa8
 def _feature_method(features, score=cosine_scores):
     "A method from a feature map `features(ctx, images) -> [N, D]`: score the queries against the pool."
     def method(ctx):
@@ -133,6 +133,7 @@ def _own(t, skips=False):
     f.__name__ = f"own_t{t}{'_skips' if skips else ''}"
     return f
 
+# %% ../nbs/21_attribution_eval.ipynb #50d17011
 def _noise_method(ctx):
     "ddkit's noise space: the encoder at T-1 of each generated query's starting noise (no noise: test queries NaN)."
     pool, s_pool = ctx.cached("own_t999_pool", lambda: encoder_features(ctx.model, ctx.pool_images, 999))
@@ -141,6 +142,7 @@ def _noise_method(ctx):
     s = torch.cat([s, torch.full((len(ctx.queries) - len(s), s.shape[1]), float("nan"))])
     return s, s_pool, time.perf_counter() - t0
 
+# %% ../nbs/21_attribution_eval.ipynb #cf3d1339
 def _grad_method(kind, how):
     def method(ctx, lam=None):
         (pool, s_pool), (q, s_q) = ctx.grads(kind, "pool"), ctx.grads(kind, "queries")
@@ -151,6 +153,7 @@ def _grad_method(kind, how):
         return s, s_pool, s_q + time.perf_counter() - t0
     return method
 
+# %% ../nbs/21_attribution_eval.ipynb #16dc0df5
 def _random(ctx):
     return torch.randn(len(ctx.queries), len(ctx.pool_images), generator=torch.Generator().manual_seed(0)), 0.0, 0.0
 
