@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
 .PHONY: demo test bench bench-explorers bench-speed ablations export figures clean-nbs check-sync install \
-  teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher lds
+  teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher lds lds-counterfactual
 
 install: $(STAMP)
 
@@ -170,8 +170,14 @@ bundle-student: $(STAMP)
 
 # The attribution ground truth (issue 30) and the methods ranked on it: LDS_PROCS one-thread builders share LDS_DIR
 # (resumable: rerun to continue; `ddkit-lds-build --shard i/n` splits it over machines), then `ddkit-lds-rank`
-LDS_DIR ?= runs/lds-mnist
+LDS_DIR ?= runs/lds-mnist-2
 LDS_PROCS ?= 2
 lds: $(STAMP)
 	for i in $$(seq $(LDS_PROCS)); do DDKIT_THREADS=1 $(BIN)/ddkit-lds-build --dir $(LDS_DIR) & done; wait
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-lds-rank --dir $(LDS_DIR)
+
+# The counterfactual check on a ranked LDS_DIR: LDS_PROCS one-thread processes split its fine-tunes (resumable)
+LDS_CF_ARGS ?= --n_queries 20
+lds-counterfactual: $(STAMP)
+	for i in $$(seq $(LDS_PROCS)); do $(BIN)/ddkit-lds-counterfactual --dir $(LDS_DIR) --threads 1 $(LDS_CF_ARGS) & \
+		done; wait

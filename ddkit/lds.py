@@ -361,7 +361,7 @@ def measured_outputs(gt:GroundTruth,
 def lds_build_parser():
     p = ArgParser(description="Build the LDS ground truth: fine-tune a small model on many random halves of a pool "
                   "(resumable; run several at once on one folder, or --shard over machines)")
-    p.add_argument("--dir", default="runs/lds-mnist", help="the ground truth's folder")
+    p.add_argument("--dir", default="runs/lds-mnist-2", help="the ground truth's folder")
     p.add_argument("--shard", default="0/1", help="i/n: take jobs i, i+n, i+2n, ...")
     p.add_argument("--max_jobs", type=positive_arg(int), default=None, help="stop after this many retrainings")
     p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")

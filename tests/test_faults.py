@@ -146,7 +146,7 @@ NUMERIC = [
     (bench_main, "ddkit-bench", ["--n_fid", "--n_ancestral", "--reps", "--speed_batch", "--ablation_pairs",
       "--ablation_ancestral_pairs", "--ablation_epochs"], []),
     (demo_main, "ddkit-demo", ["--n_pairs", "--steps", "--epochs", "--n_eval", "--seed"], []),
-    (lds_build_main, "ddkit-lds-build", ["--max_jobs", "--threads", "--m", "--steps", "--base_steps"], []),
+    (lds_build_main, "ddkit-lds-build", ["--max_jobs", "--threads", "--m", "--epochs", "--steps", "--base_steps"], []),
     (lds_rank_main, "ddkit-lds-rank", ["--threads", "--proj_dim", "--grad_timesteps"], []),
     (lds_counterfactual_main, "ddkit-lds-counterfactual", ["--n_queries", "--frac", "--threads"], []),
 ]
