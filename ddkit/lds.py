@@ -17,12 +17,13 @@ __all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE
 # %% ../nbs/16_lds.ipynb #c4cc0da5
 def lds_pool(labels, # training labels [N] (e.g. MNIST's)
              per_class:int=100, # images of each class in the pool
-             seed:int=0) -> np.ndarray:
+             seed:int=0,
+             within=None) -> np.ndarray: # draw from these indices only (a larger pool), not the whole set
     "Indices into the training set of a class-balanced pool, `per_class` of each label, sorted."
     labels, rng = np.asarray(labels), np.random.default_rng(seed)
-    out = []
-    for c in np.unique(labels):
-        idx = np.flatnonzero(labels == c)
+    cand, out = np.arange(len(labels)) if within is None else np.asarray(within), []
+    for c in np.unique(labels[cand]):
+        idx = cand[labels[cand] == c]
         if len(idx) < per_class: raise DDKitError(f"class {c} has {len(idx)} images, fewer than per_class={per_class}: "
                                                   "lower it")
         out.append(rng.choice(idx, per_class, replace=False))
@@ -184,12 +185,13 @@ def loss_outputs(model:MNISTDiffusion,
     return torch.stack(out, 1).numpy().astype(np.float32)
 
 # %% ../nbs/16_lds.ipynb #9b3c2e9e
-LDS_PLAN = dict(m=64, n_tune=4, seeds=[0, 1], per_class=100, alpha=0.5, pool_seed=0, subset_seed=0,
-                base_steps=3000, base_batch=64, base_lr=2e-3, order="shared", epochs=13, batch_size=32, lr=1e-3,
+LDS_PLAN = dict(m=64, n_tune=4, seeds=[0, 1], per_class=100, outer_per_class=None, alpha=0.5, pool_seed=0,
+                subset_seed=0, base_steps=3000, base_batch=64, base_lr=2e-3, order="shared", epochs=13, batch_size=32, lr=1e-3,
                 steps=200, n_generated=100, n_test=100, sampler="ddim", sample_steps=50, n_timesteps=50, n_draws=2)
 # order "shared": `finetune_shared` for `epochs` passes; "replacement" (the first build's plans, written before the
 # setting existed): `train_small` for `steps` batches drawn with replacement
-LEGACY_PLAN = dict(order="replacement")
+# outer_per_class: draw the pool from a larger pool of that many per digit, which the base never saw (None: the pool)
+LEGACY_PLAN = dict(order="replacement", outer_per_class=None)
 
 EARLY_CEILING = 16  # subsets built at every seed first, so a half-built folder already has a noise ceiling
 
@@ -231,9 +233,15 @@ class GroundTruth:
         "Pool indices into MNIST's training set, their labels, and the subset masks [m + n_tune, P]."
         if self._pool is None:
             _, y = mnist_tensors(True); p = self.plan; y = y.numpy()
-            idx = lds_pool(y, p["per_class"], p["pool_seed"])
+            idx = self.outer_pool()
+            if p["outer_per_class"]: idx = lds_pool(y, p["per_class"], p["pool_seed"], within=idx)
             self._pool = idx, y[idx], subset_masks(y[idx], p["m"] + p["n_tune"], p["alpha"], p["subset_seed"])
         return self._pool
+
+    def outer_pool(self) -> np.ndarray:
+        "The images the base model never saw: the pool, or the larger pool of `outer_per_class` it is drawn from."
+        p = self.plan
+        return lds_pool(mnist_tensors(True)[1].numpy(), p["outer_per_class"] or p["per_class"], p["pool_seed"])
 
 # %% ../nbs/16_lds.ipynb #39c0fc6c
 @contextlib.contextmanager
@@ -256,10 +264,10 @@ def _build_once(path, build):
 def _pool_images(idx): return to_model_range(mnist_tensors(True)[0][idx])
 
 def build_base(gt:GroundTruth, progress=True) -> MNISTDiffusion:
-    "The shared starting point: a small model trained on MNIST's training images outside the pool (resumable)."
+    "The shared starting point: a small model trained on the MNIST training images outside `gt.outer_pool()`."
     def build(path):
-        p, (idx, _, _) = gt.plan, gt.pool()
-        rest = np.setdiff1d(np.arange(len(mnist_tensors(True)[1])), idx)
+        p = gt.plan
+        rest = np.setdiff1d(np.arange(len(mnist_tensors(True)[1])), gt.outer_pool())
         m = train_small(small_ddpm(0), _pool_images(rest), p["base_steps"], seed=0, batch_size=p["base_batch"],
                         lr=p["base_lr"], ckpt=gt.path("base.ckpt"), every=250, progress=progress)
         save_ddpm(m.to(memory_format=torch.contiguous_format), path, images=len(rest), steps=p["base_steps"])
