@@ -16,7 +16,7 @@ from .ddpm import MNISTDiffusion
 from .direct import DirectEncoder
 from .attribution import encode_images
 from .lds import lds, measured_outputs, GroundTruth, build_base, build_full, build_queries, finetune
-from .lds import claim, _pool_images
+from .lds import claim, ceiling_report, _pool_images
 from .data import to_model_range
 
 # %% auto #0
@@ -205,20 +205,12 @@ def rank_methods(ctx:MethodContext, methods=None, # names in `METHODS` (default:
 # %% ../nbs/21_attribution_eval.ipynb #58c9fa4a
 def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict:
     "Rank the methods on `gt` and write `lds_results.json` (rows, noise ceiling, top images, one scatter)."
-    from ddkit.lds import noise_ceiling
     ctx = ctx or MethodContext(gt)
     tuning = tune_trak(ctx)
     p, seeds = gt.plan, gt.plan["seeds"]
     used = None if len(gt.done()) == len(gt.jobs) else seeds[:1]  # half-built: every subset done at the first seed
     rows = rank_methods(ctx, seeds=used)
-    ceiling = None
-    try:  # the subsets done at both seeds
-        a, b = (measured_outputs(gt, seeds=[s]) for s in seeds[:2])
-        common = np.intersect1d(a[0], b[0])
-        if len(common) >= 8:
-            ceiling = dict(subsets=len(common), value=noise_ceiling(a[2][np.isin(a[0], common)],
-                                                                    b[2][np.isin(b[0], common)]))
-    except DDKitError: pass
+    ceiling = ceiling_report(gt)  # the subsets done at both seeds
     best = max((r for r in rows if "generated" in r), key=lambda r: r["generated"]["lds"])
     ids, masks, outs = measured_outputs(gt, seeds=used)
     s = METHODS[best["method"]](ctx)[0].numpy()

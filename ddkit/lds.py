@@ -9,10 +9,11 @@ from scipy.stats import rankdata, bootstrap
 from .core import DDKitError
 
 # %% auto #0
-__all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE_SEED', 'lds_pool', 'subset_masks', 'lds',
-           'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared', 'loss_outputs', 'lds_jobs',
-           'GroundTruth', 'claim', 'build_base', 'finetune', 'build_full', 'build_queries', 'output_noise', 'run_job',
-           'parse_shard', 'build_ground_truth', 'measured_outputs', 'lds_build_parser', 'lds_build_main']
+__all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE_SEED', 'T_RANGES', 'lds_pool', 'subset_masks',
+           'lds', 'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared', 'loss_outputs',
+           'lds_jobs', 'GroundTruth', 'claim', 'build_base', 'finetune', 'build_full', 'build_queries', 'output_noise',
+           'run_job', 'parse_shard', 'build_ground_truth', 'measured_outputs', 'ceiling_report', 'lds_build_parser',
+           'lds_build_main']
 
 # %% ../nbs/16_lds.ipynb #c4cc0da5
 def lds_pool(labels, # training labels [N] (e.g. MNIST's)
@@ -364,6 +365,25 @@ def measured_outputs(gt:GroundTruth,
         ids.append(j); outs.append(-loss)  # an image that helps lowers the loss: predict its negative
     if not ids: raise DDKitError(f"{gt.folder}: no finished retraining for seeds {seeds}: run ddkit-lds-build first")
     return np.array(ids), masks[ids], np.stack(outs)
+
+# %% ../nbs/16_lds.ipynb #af235952
+T_RANGES = ((0, 1000), (0, 200), (200, 600), (600, 1000))
+
+def ceiling_report(gt:GroundTruth, t_ranges=T_RANGES, min_subsets:int=8) -> dict|None:
+    "Noise ceiling and spreads on the subsets done at both of the plan's first seeds (None: fewer than `min_subsets`)."
+    s0, s1 = gt.plan["seeds"][:2]
+    nq, rows = gt.plan["n_generated"], []
+    for tr in t_ranges:
+        try: (ia, _, a), (ib, _, b) = (measured_outputs(gt, seeds=[s], t_range=tr) for s in (s0, s1))
+        except DDKitError: return None
+        common = np.intersect1d(ia, ib)
+        if len(common) < min_subsets: return None
+        a, b = a[np.isin(ia, common)], b[np.isin(ib, common)]
+        r = _spearman_rows(a, b)
+        rows.append(dict(t_range=list(tr), value=float(r.mean()), generated=float(r[:nq].mean()),
+                         test=float(r[nq:].mean()), between_subsets=float(a.std(0, ddof=1).mean()),
+                         between_seeds=float(np.sqrt(((a - b) ** 2).mean(0) / 2).mean())))
+    return dict(subsets=len(common), value=rows[0]["value"], rows=rows)
 
 # %% ../nbs/16_lds.ipynb #081c34fd
 def lds_build_parser():
