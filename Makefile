@@ -170,7 +170,7 @@ bundle-student: $(STAMP)
 
 # The attribution ground truth (issue 30) and the methods ranked on it: LDS_PROCS one-thread builders share LDS_DIR
 # (resumable: rerun to continue; `ddkit-lds-build --shard i/n` splits it over machines), then `ddkit-lds-rank`
-LDS_DIR ?= runs/lds-mnist-2
+LDS_DIR ?= runs/lds-mnist-3
 LDS_PROCS ?= 2
 lds: $(STAMP)
 	for i in $$(seq $(LDS_PROCS)); do DDKIT_THREADS=1 $(BIN)/ddkit-lds-build --dir $(LDS_DIR) & done; wait

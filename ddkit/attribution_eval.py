@@ -303,7 +303,7 @@ def plot_prediction(res:dict, path=None):
 def lds_rank_main(argv=None):
     "`ddkit-lds-rank`: rank the attribution methods on a ground-truth folder."
     p = ArgParser(description="Rank attribution methods by the linear datamodeling score on a ddkit-lds-build folder")
-    p.add_argument("--dir", default="runs/lds-mnist-2", help="the ground truth's folder")
+    p.add_argument("--dir", default="runs/lds-mnist-3", help="the ground truth's folder")
     p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")
     p.add_argument("--proj_dim", type=positive_arg(int, 1 << 16), default=1024, help="TRAK's projection size")
     p.add_argument("--grad_timesteps", type=positive_arg(int, 1000), default=10, help="gradient methods' timesteps")
@@ -382,7 +382,7 @@ def counterfactual_table(summary:list) -> str:
 def lds_counterfactual_main(argv=None):
     "`ddkit-lds-counterfactual`: remove the images the best method, ddkit's default and chance blame; retrain; compare."
     p = ArgParser(description="The counterfactual check on a ranked ground-truth folder (resumable per query)")
-    p.add_argument("--dir", default="runs/lds-mnist-2", help="a folder ranked by ddkit-lds-rank")
+    p.add_argument("--dir", default="runs/lds-mnist-3", help="a folder ranked by ddkit-lds-rank")
     p.add_argument("--n_queries", type=positive_arg(int, 10_000), default=20, help="the first generated queries")
     p.add_argument("--frac", type=positive_arg(float, 0.5), default=0.05, help="share of the pool removed")
     p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")

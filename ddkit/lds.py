@@ -382,14 +382,14 @@ def ceiling_report(gt:GroundTruth, t_ranges=T_RANGES, min_subsets:int=8) -> dict
         r = _spearman_rows(a, b)
         rows.append(dict(t_range=list(tr), value=float(r.mean()), generated=float(r[:nq].mean()),
                          test=float(r[nq:].mean()), between_subsets=float(a.std(0, ddof=1).mean()),
-                         between_seeds=float(np.sqrt(((a - b) ** 2).mean(0) / 2).mean())))
+                         between_seeds=float(np.sqrt((a - b).var(0, ddof=1) / 2).mean())))
     return dict(subsets=len(common), value=rows[0]["value"], rows=rows)
 
 # %% ../nbs/16_lds.ipynb #081c34fd
 def lds_build_parser():
     p = ArgParser(description="Build the LDS ground truth: fine-tune a small model on many random halves of a pool "
                   "(resumable; run several at once on one folder, or --shard over machines)")
-    p.add_argument("--dir", default="runs/lds-mnist-2", help="the ground truth's folder")
+    p.add_argument("--dir", default="runs/lds-mnist-3", help="the ground truth's folder")
     p.add_argument("--shard", default="0/1", help="i/n: take jobs i, i+n, i+2n, ...")
     p.add_argument("--max_jobs", type=positive_arg(int), default=None, help="stop after this many retrainings")
     p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")
