@@ -320,6 +320,8 @@ def lds_rank_main(argv=None):
     print(lds_table(res))
 
 # %% ../nbs/21_attribution_eval.ipynb #0e8b16fa
+def _cf_name(method:str) -> str: return method.replace(" ", "_").replace(":", "").replace(",", "")
+
 def counterfactual(ctx:MethodContext, methods, # names in `METHODS` (`random` removes random images)
                    n_queries:int=20, # the first generated queries
                    frac:float=0.05, # share of the pool removed
@@ -333,8 +335,7 @@ def counterfactual(ctx:MethodContext, methods, # names in `METHODS` (`random` re
     orig = ctx.queries[:n_queries]
     f_orig = encoder_features(ctx.model, orig, 999)
     label = predict_proba(clf, (orig + 1) / 2).argmax(1)
-    def path(name, q):
-        return gt.path(f"counterfactual/{name.replace(' ', '_').replace(':', '').replace(',', '')}_{q:03d}.json")
+    def path(name, q): return gt.path(f"counterfactual/{_cf_name(name)}_{q:03d}.json")
     scores = {name: METHODS[name](ctx)[0] for name in methods}
     todo = [(name, q) for name in methods for q in range(n_queries)]
     # two passes, so processes sharing the folder split the work: the first skips what another holds, the second
