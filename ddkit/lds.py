@@ -102,6 +102,11 @@ def small_ddpm(seed:int=0) -> MNISTDiffusion:
     return MNISTDiffusion(**LDS_MODEL)
 
 # %% ../nbs/16_lds.ipynb #ba0519ac
+def _adamw_one_cycle(model, lr:float, steps:int):
+    "The ground truth's optimiser: AdamW, no weight decay, a one-cycle cosine with 5% warm-up down to zero."
+    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=0.0)
+    return opt, torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps, pct_start=0.05, anneal_strategy="cos")
+
 def train_small(model:MNISTDiffusion, # trained in place (channels_last)
                 x0:torch.Tensor, # training images in [-1,1] [N,1,28,28]
                 steps:int, # optimiser steps
@@ -113,8 +118,7 @@ def train_small(model:MNISTDiffusion, # trained in place (channels_last)
                 progress:bool=False) -> MNISTDiffusion:
     "Train `model` on `x0` with the noise-prediction loss, deterministically from `seed`; returns it in eval mode."
     model = model.to(memory_format=torch.channels_last).train()
-    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps, pct_start=0.05, anneal_strategy="cos")
+    opt, sched = _adamw_one_cycle(model, lr, steps)
     g, start = torch.Generator().manual_seed(seed), 0
     if ckpt is not None and Path(ckpt).exists():
         st = torch.load(ckpt, weights_only=False)
@@ -155,9 +159,7 @@ def finetune_shared(model:MNISTDiffusion, # trained in place (channels_last)
                          f"mask over the pool's {len(x_pool)} images")
     per_epoch = -(-int(keep.sum()) // batch_size)
     model = model.to(memory_format=torch.channels_last).train()
-    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=epochs * per_epoch, pct_start=0.05,
-                                                anneal_strategy="cos")
+    opt, sched = _adamw_one_cycle(model, lr, epochs * per_epoch)
     for order, t, noise in shared_draws(len(x_pool), epochs, seed, model.timesteps):
         members = order[keep[order]]
         for b in range(0, len(members), batch_size):
@@ -187,8 +189,9 @@ def loss_outputs(model:MNISTDiffusion,
 
 # %% ../nbs/16_lds.ipynb #9b3c2e9e
 LDS_PLAN = dict(m=64, n_tune=4, seeds=[0, 1], per_class=100, outer_per_class=None, alpha=0.5, pool_seed=0,
-                subset_seed=0, base_steps=3000, base_batch=64, base_lr=2e-3, order="shared", epochs=13, batch_size=32, lr=1e-3,
-                steps=200, n_generated=100, n_test=100, sampler="ddim", sample_steps=50, n_timesteps=50, n_draws=2)
+                subset_seed=0, base_steps=3000, base_batch=64, base_lr=2e-3, order="shared", epochs=13,
+                batch_size=32, lr=1e-3, steps=200, n_generated=100, n_test=100, sampler="ddim", sample_steps=50,
+                n_timesteps=50, n_draws=2)
 # order "shared": `finetune_shared` for `epochs` passes; "replacement" (the first build's plans, written before the
 # setting existed): `train_small` for `steps` batches drawn with replacement
 # outer_per_class: draw the pool from a larger pool of that many per digit, which the base never saw (None: the pool)
