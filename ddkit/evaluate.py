@@ -174,6 +174,8 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
     if len(students) != len(reps_): raise DDKitError(f"{len(students)} student files for {len(reps_)} reports: pass "
                                                      "one --students entry per report")
     for lab, r, f in zip(labels, reps_, students):
+        if not Path(f).exists():  # a finished run keeps its report, not its weights: a row without grid or speed
+            rows.append(dict(label=lab, report=r, images_per_s=None)); continue
         s = load_direct(teacher, f)
         with torch.no_grad():
             grid.append(s(z)); secs = median_seconds(lambda: s(zs), reps)
@@ -182,7 +184,8 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
     ax.imshow(make_grid(torch.cat(grid), nrow=n_grid, padding=1, pad_value=1).permute(1, 2, 0).numpy(),
               interpolation="nearest")
     ax.set_yticks([14.5 + 29 * i for i in range(len(grid))],
-                  [f"teacher {ref['sampler'].upper()}-{ref['steps']}"] + list(labels))
+                  [f"teacher {ref['sampler'].upper()}-{ref['steps']}"]
+                  + [r["label"] for r in rows if r["images_per_s"] is not None])
     ax.set_xticks([]); fig.tight_layout()
     return rows, fig
 

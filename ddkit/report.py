@@ -112,13 +112,15 @@ def students_markdown(rows, png_name):
                    f"{r['report']['precision']:.3f} ({r['report']['precision_ratio']:.2f}x) | "
                    f"{r['report']['recall']:.3f} ({r['report']['recall_ratio']:.2f}x) | "
                    f"{r['report']['mse_vs_teacher']:.4f} | {r['report']['psnr_vs_teacher']:.1f} dB | "
-                   f"{r['images_per_s']:.0f} |\n" for r in rows)
+                   f"{fmt(r['images_per_s'], '.0f') or '-'} |\n" for r in rows)
     n = rows[0]["report"]["n"]
     return (f"{STUDENTS_BEGIN}\n## One-step students side by side (`ddkit-compare-students`)\n\n{n} noises (seeds from "
             f"{rows[0]['report']['seed']:,}), each through every student once and through the teacher; ratios are to "
             "the teacher's "
             "figure; images/s at batch 100, measured in one run. Train time: the student's own (pair generation not "
-            "included).\n\n"
+            "included)."
+            + (" Rows with no images/s: runs whose weights were not kept (records, not state), scored by their reports "
+               "and left out of the grid." if any(r["images_per_s"] is None for r in rows) else "") + "\n\n"
             + head + tl + body + f"\n![the same noise through the teacher and each "
                                  f"student]({png_name})\n{STUDENTS_END}")
 
