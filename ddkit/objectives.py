@@ -12,7 +12,8 @@ from .core import DDKitError
 from .ddpm import MNISTDiffusion
 
 # %% auto #0
-__all__ = ['OBJECTIVES', 'Objective', 'MSE', 'PseudoHuber', 'Perceptual', 'DMD', 'GAN', 'parse_loss', 'make_objectives']
+__all__ = ['OBJECTIVES', 'Objective', 'MSE', 'PseudoHuber', 'Perceptual', 'DMD', 'GAN', 'parse_loss', 'make_objectives',
+           'term_grad_norms']
 
 # %% ../nbs/08_objectives.ipynb #a35ab067
 class Objective:
@@ -189,3 +190,15 @@ def make_objectives(spec:str, teacher:MNISTDiffusion, device=None,
     for n in sorted(terms, key=lambda n: n == "gan"):  # gan after dmd, which it attaches to
         out[n] = (terms[n], OBJECTIVES[n](teacher, fake_steps=fake_steps, dmd=out.get("dmd", (0, None))[1]))
     return {n: (terms[n], out[n][1].to(device or "cpu")) for n in terms}
+
+# %% ../nbs/08_objectives.ipynb #c466ba1b
+def term_grad_norms(objectives:dict, # {name: (weight, Objective)}, as `make_objectives` returns
+                    pred, target, noise, # one batch: the student's images, the teacher's, the noises
+                   ) -> dict:
+    "The norm of each weighted term's gradient with respect to the student's images `pred`."
+    out = {}
+    for name, (w, o) in objectives.items():
+        p = pred.detach().clone().requires_grad_(True)
+        g, = torch.autograd.grad(w * o.loss(p, target, noise), p, allow_unused=True)
+        out[name] = 0.0 if g is None else g.norm().item()
+    return out
