@@ -19,10 +19,11 @@ from .direct import DirectEncoder, DirectDiffusion, encoder_checksum
 from .unet import fold_batchnorm
 
 # %% auto #0
-__all__ = ['SHIPPED_BANK_D', 'SHIPPED_BANK_CANDIDATES', 'SPACES', 'encode_images', 'as_encoder', 'feature_bank',
-           'bank_cache_path', 'cached_feature_bank', 'merge_topk', 'cosine_attribution', 'CompactBank',
-           'compact_bank_path', 'shipped_bank_path', 'compact_bank', 'ship_bank', 'compact_bank_benchmark',
-           'query_features', 'bank_in_space', 'compare_spaces', 'plot_gallery', 'nn_distances', 'memorisation_report']
+__all__ = ['SHIPPED_BANK_D', 'SHIPPED_BANK_CANDIDATES', 'SHIPPED_BANK_DTYPE', 'SPACES', 'encode_images', 'as_encoder',
+           'feature_bank', 'bank_cache_path', 'cached_feature_bank', 'merge_topk', 'cosine_attribution',
+           'quantize_columns', 'CompactBank', 'compact_bank_path', 'shipped_bank_path', 'compact_bank', 'ship_bank',
+           'compact_bank_benchmark', 'query_features', 'bank_in_space', 'compare_spaces', 'plot_gallery',
+           'nn_distances', 'memorisation_report']
 
 # %% ../nbs/11_attribution.ipynb #ff2964e9
 @torch.inference_mode()
@@ -113,25 +114,34 @@ def cosine_attribution(queries, # [Q, ...] features of the generated samples
         best = merge_topk(best, s, i + s0, k)
     return best
 
+# %% ../nbs/11_attribution.ipynb #82bde5ed
+def quantize_columns(x, # [N,d] floats
+                    ) -> tuple:
+    "Symmetric int8 per column: `(q [N,d] int8, scale [d])` with `x ≈ q * scale` to half a step."
+    scale = x.float().abs().amax(0).clamp_min(1e-12) / 127
+    return (x.float() / scale).round().clamp(-127, 127).to(torch.int8), scale
+
 # %% ../nbs/11_attribution.ipynb #a792388e
 class CompactBank:
-    "The training images' encoder features in `d` principal components (float16) for the search, re-ranked exactly."
-    def __init__(self, coords, # [N,d] float16 PCA coordinates of the bank's features
+    "The training images' encoder features in `d` principal components (float16 or int8) for the search, re-ranked."
+    def __init__(self, coords, # [N,d] PCA coordinates of the bank's features: float16, or int8 with `scale`
                  norms, # [N] exact norms of the full features (for the cosine)
                  mean, basis, # [D] the features' mean and [d,D] the principal axes (float32)
                  labels, # [N] the images' digits
                  encoder_sha256:str, # the encoder whose space this is
                  candidates:int=64, # default re-rank depth: enough, as measured, for the exact top-k at this `d`
+                 scale=None, # [d] each component's step when `coords` are int8 (`quantize_columns`)
                 ):
         self.coords, self.norms, self.mean, self.basis, self.labels = coords, norms, mean, basis, labels
-        self.encoder_sha256, self.candidates = encoder_sha256, candidates
+        self.encoder_sha256, self.candidates, self.scale = encoder_sha256, candidates, scale
 
     def __len__(self): return len(self.coords)
 
     def approx_scores(self, queries): # [Q,...] full features of the queries
         "Approximate cosine similarities [Q,N]: the queries against the bank's features rebuilt from `d` components."
         q = queries.flatten(1).float()
-        dot = (q @ self.mean)[:, None] + (q @ self.basis.T) @ self.coords.float().T
+        c = self.coords.float() if self.scale is None else self.coords.float() * self.scale
+        dot = (q @ self.mean)[:, None] + (q @ self.basis.T) @ c.T
         return dot / (q.norm(dim=1, keepdim=True) * self.norms[None] + 1e-12)
 
     def search(self, queries, # [Q,...] full features of the queries
@@ -157,11 +167,13 @@ class CompactBank:
         return s, cand.gather(1, j)
 
 # %% ../nbs/11_attribution.ipynb #457275a1
-def compact_bank_path(source, n:int|None=None, d:int=256, root=None) -> Path:
+def compact_bank_path(source, n:int|None=None, d:int=256, root=None, dtype:str="float16") -> Path:
     "Where `compact_bank` keeps the bank of `source`'s encoder by default (under the data root, one file per encoder)."
-    return data_root(root)/"banks"/f"compact_{encoder_checksum(as_encoder(source))[:12]}_{n or 'all'}_d{d}.safetensors"
+    sha, kind = encoder_checksum(as_encoder(source))[:12], "" if dtype == "float16" else f"_{dtype}"
+    return data_root(root)/"banks"/f"compact_{sha}_{n or 'all'}_d{d}{kind}.safetensors"
 
 SHIPPED_BANK_D, SHIPPED_BANK_CANDIDATES = 64, 256  # 8.4 MB; the exact top-8 for 100/100 held-out queries
+SHIPPED_BANK_DTYPE = "float16"
 
 def shipped_bank_path() -> Path:
     "The compact bank shipped for the bundled student's encoder (`ddkit/assets`), rebuilt by `make bundle-student`."
@@ -170,7 +182,7 @@ def shipped_bank_path() -> Path:
 def _load_compact(path, sha, candidates):
     man, t = _bank_manifest(path, sha), load_file(str(path))
     return CompactBank(t["coords"], t["norms"], t["mean"], t["basis"].float(), t["labels"].long(), sha,
-                       man.get("candidates", candidates))
+                       man.get("candidates", candidates), t.get("scale"))
 
 # %% ../nbs/11_attribution.ipynb #c31061d1
 def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space (see `feature_bank`)
@@ -180,14 +192,17 @@ def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space 
                  path=None, # cache file (`.safetensors`, manifest beside it); default under the data root
                  batch_size:int=64, # images per encoder call (see `encode_images`)
                  candidates:int=64, # the re-rank depth recorded with a bank built here (see `CompactBank`)
+                 dtype:str="float16", # coordinates stored as "float16", or "int8" (`quantize_columns`: half the size)
                  progress:bool=True):
     "Encode the training images once, keep `d` PCA coordinates each (float16): a 60k bank in 9-36 MB, not 718 MB."
     from sklearn.decomposition import PCA
+    if dtype not in ("float16", "int8"): raise DDKitError(f"dtype={dtype!r}: use 'float16' or 'int8'")
     enc = as_encoder(source); sha = encoder_checksum(enc)
-    shipped, default = shipped_bank_path(), compact_bank_path(enc, n, d)
+    shipped, default = shipped_bank_path(), compact_bank_path(enc, n, d, dtype=dtype)
     if path is None and n is None and shipped.exists() and not default.exists():
         man = read_json(shipped.with_suffix(".json"))  # the bundled student's bank: no build on a fresh install
-        if man.get("encoder_sha256") == sha and man.get("d") == d: return _load_compact(shipped, sha, candidates)
+        if (man.get("encoder_sha256"), man.get("d"), man.get("dtype", "float16")) == (sha, d, dtype):
+            return _load_compact(shipped, sha, candidates)
     path = Path(path or default)
     if path.exists(): return _load_compact(path, sha, candidates)
     xs, ys = mnist_tensors(train=True)
@@ -208,10 +223,11 @@ def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space 
     # the axes in float16 and the digits in uint8 as well: the search is approximate anyway, then re-ranked exactly
     t = dict(coords=torch.cat(coords).contiguous(), norms=torch.cat(norms).contiguous(), mean=mean.contiguous(),
              basis=basis.half().contiguous(), labels=ys.to(torch.uint8).contiguous())
+    if dtype == "int8": t["coords"], t["scale"] = quantize_columns(t["coords"])
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, lambda tmp: save_file(t, tmp))
     write_json(path.with_suffix(".json"), dict(encoder_sha256=sha, encoder_t=enc.t, count=len(xs), d=d, fit_n=fit_n,
-                                               candidates=candidates,
+                                               candidates=candidates, dtype=dtype,
                                                explained_variance=float(pca.explained_variance_ratio_.sum())))
     return _load_compact(path, sha, candidates)
 
@@ -223,12 +239,12 @@ def ship_bank(model=None, # a `DirectDiffusion` (default: the bundled student)
     model = model if model is not None else bundled_student()
     p = shipped_bank_path()
     for f in (p, p.with_suffix(".json")): f.unlink(missing_ok=True)
-    compact_bank(model, d=SHIPPED_BANK_D, path=p, candidates=SHIPPED_BANK_CANDIDATES)
+    compact_bank(model, d=SHIPPED_BANK_D, path=p, candidates=SHIPPED_BANK_CANDIDATES, dtype=SHIPPED_BANK_DTYPE)
     return p
 
 # %% ../nbs/11_attribution.ipynb #f9a956c9
-def _tradeoff(full, q, best_i, k:int, ds, cands, fit_n:int) -> list:
-    "Share of queries whose re-ranked top-k is the exact one, per bank size `d` and re-rank depth (one PCA for all)."
+def _tradeoff(full, q, best_i, k:int, ds, cands, fit_n:int, dtypes=("float16",)) -> list:
+    "Share of queries whose re-ranked top-k is the exact one, per bank size `d`, storage and re-rank depth (one PCA)."
     from sklearn.decomposition import PCA
     ds = [d for d in ds if d <= min(fit_n, len(full))]
     pca = PCA(max(ds), svd_solver="randomized", random_state=0).fit(full[:fit_n].float().numpy())
@@ -236,29 +252,32 @@ def _tradeoff(full, q, best_i, k:int, ds, cands, fit_n:int) -> list:
     coords = torch.cat([(full[a:a + 5_000].float() - mean) @ basis.T for a in range(0, len(full), 5_000)])
     norms, qn = full.float().norm(dim=1), F.normalize(q, dim=1)
     rows = []
-    for d in ds:  # the first d axes of the one PCA: a bank of d components
-        approx = CompactBank(coords[:, :d], norms, mean, basis[:d], None, "").approx_scores(q)
+    for d, dtype in ((d, t) for d in ds for t in dtypes):  # the first d axes of the one PCA: a bank of d components
+        c, scale = (coords[:, :d].half(), None) if dtype == "float16" else quantize_columns(coords[:, :d].half())
+        approx = CompactBank(c, norms, mean, basis[:d], None, "", scale=scale).approx_scores(q)
         for c in [c for c in cands if c <= len(full)]:
             cand = approx.topk(c, dim=1).indices
             j = (qn[:, None] * F.normalize(full[cand].float(), dim=-1)).sum(-1).topk(k, dim=1).indices
             same = (cand.gather(1, j).sort(1).values == best_i.sort(1).values).all(1).float().mean().item()
-            mb = (len(full) * (d * 2 + 4) + d * full.shape[1] * 2) / 2**20  # coords and norms, axes in float16
-            rows.append(dict(d=d, candidates=c, same_topk_share=same, bank_mb=mb))
+            # coordinates (2 or 1 bytes, with a float32 step per component for int8) and norms; axes in float16
+            mb = (len(full) * (d * (2 if dtype == "float16" else 1) + 4) + d * (full.shape[1] * 2 + 4)) / 2**20
+            rows.append(dict(d=d, dtype=dtype, candidates=c, same_topk_share=same, bank_mb=mb))
     return rows
 
 @torch.no_grad()
 def compact_bank_benchmark(model, # a `DirectDiffusion`: its encoder's space, its samples as the queries
                            n_queries:int=100, k:int=8,
-                           candidates:int=256, d:int=64, # the bank timed (the shipped bank's settings)
+                           candidates:int=256, d:int=64, dtype:str="float16", # the bank timed (the shipped one's)
                            n:int|None=None, # bank images (default: all 60k)
                            root=None, # the data root holding the bank (it is built from scratch: timed cold)
                            tradeoff_d=(16, 32, 64, 128, 256), tradeoff_candidates=(64, 128, 256, 512),
+                           tradeoff_dtypes=("float16", "int8"),
                           ) -> dict:
     "Cold build, size and top-k time of a compact bank, and how often its top-k is the exact search's, per size."
     import time
-    path = compact_bank_path(model, n, d, root)
+    path = compact_bank_path(model, n, d, root, dtype)
     path.unlink(missing_ok=True)
-    t0 = time.perf_counter(); bank = compact_bank(model, d, n, path=path, candidates=candidates)
+    t0 = time.perf_counter(); bank = compact_bank(model, d, n, path=path, candidates=candidates, dtype=dtype)
     build = time.perf_counter() - t0
     z = torch.randn(n_queries, 1, 28, 28, generator=torch.Generator().manual_seed(12345))  # held out: not a bank image
     q = encode_images(model.encoder, model(z).clamp(0, 1) * 2 - 1, progress=False)  # the samples, re-encoded
@@ -277,8 +296,8 @@ def compact_bank_benchmark(model, # a `DirectDiffusion`: its encoder's space, it
         best = merge_topk(best, fs, fi + a, k)
     best_i = best[1]
     approx_i = bank.search(q, k)[1]
-    rows = _tradeoff(full, q.flatten(1).float(), best_i, k, tradeoff_d, tradeoff_candidates, 10_000)
-    return dict(bank_n=len(bank), d=d, candidates=candidates, k=k, n_queries=n_queries, build_cold_s=build,
+    rows = _tradeoff(full, q.flatten(1).float(), best_i, k, tradeoff_d, tradeoff_candidates, 10_000, tradeoff_dtypes)
+    return dict(bank_n=len(bank), d=d, dtype=dtype, candidates=candidates, k=k, n_queries=n_queries, build_cold_s=build,
                 bank_mb=path.stat().st_size / 2**20, full_bank_mb=len(bank) * q[0].numel() * 2 / 2**20,
                 topk_approx_s=approx_s, topk_exact_rerank_s=rerank_s, one_query_rerank_s=one_s,
                 same_topk_share=(i == best_i).all(1).float().mean().item(),

@@ -256,13 +256,14 @@ def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled
     "An `AttributionExplorer` over `n` one-step samples and the four feature spaces, in one call."
     from functools import partial
     from ddkit.attribution import compact_bank, query_features, bank_in_space, SPACES
-    from ddkit.attribution import SHIPPED_BANK_D, SHIPPED_BANK_CANDIDATES
+    from ddkit.attribution import SHIPPED_BANK_D, SHIPPED_BANK_CANDIDATES, SHIPPED_BANK_DTYPE
     from ddkit.metrics import load_classifier
     limit_threads()
     teacher, model = bundled_models(teacher, model)
     clf = clf or load_classifier()
     # the student's own encoder space: shipped for the bundled student (64 PCA coordinates, exact re-rank)
-    bank = compact_bank(model, d=SHIPPED_BANK_D, n=bank_n, candidates=SHIPPED_BANK_CANDIDATES)
+    bank = compact_bank(model, d=SHIPPED_BANK_D, n=bank_n, candidates=SHIPPED_BANK_CANDIDATES,
+                        dtype=SHIPPED_BANK_DTYPE)
     z = noise_from_seeds(range(seed, seed + n)); imgs = model(z)
     queries = {sp: query_features(sp, model.encoder, z, imgs, clf) for sp in SPACES}
     banks = {sp: bank if sp in ("noise", "reencoded") else partial(bank_in_space, sp, None, clf, bank_n)
@@ -305,7 +306,7 @@ def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled stu
                      reps:int=5) -> dict:
     "Seconds to each explorer's first picture and median seconds per interaction, measured in this process."
     import time, os
-    from ddkit.attribution import compact_bank_path, shipped_bank_path, SHIPPED_BANK_D
+    from ddkit.attribution import compact_bank_path, shipped_bank_path, SHIPPED_BANK_D, SHIPPED_BANK_DTYPE
     limit_threads()
     model = model if model is not None else bundled_models()[1]
     r = {}
@@ -313,7 +314,7 @@ def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled stu
     hx.hook.value = "amplify"
     r["hook_interaction_s"] = _median_render(lambda v: setattr(hx.scale, "value", v), [1.1, 1.3, 1.6, 1.9, 2.2, 2.5],
                                              reps)
-    bank_file = compact_bank_path(model, bank_n, SHIPPED_BANK_D)  # a fresh install has no cached bank
+    bank_file = compact_bank_path(model, bank_n, SHIPPED_BANK_D, dtype=SHIPPED_BANK_DTYPE)  # none on a fresh install
     if cold and bank_file.exists(): os.remove(bank_file)
     t0 = time.perf_counter(); ax = attribution_explorer(model, bank_n=bank_n)
     r["attribution_first_picture_s" + ("_cold" if cold else "")] = time.perf_counter() - t0
