@@ -10,10 +10,10 @@ from .core import DDKitError
 
 # %% auto #0
 __all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE_SEED', 'T_RANGES', 'lds_pool', 'subset_masks',
-           'lds', 'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared', 'loss_outputs',
-           'lds_jobs', 'GroundTruth', 'claim', 'build_base', 'finetune', 'build_full', 'build_queries', 'output_noise',
-           'run_job', 'parse_shard', 'build_ground_truth', 'measured_outputs', 'ceiling_report', 'lds_build_parser',
-           'lds_build_main']
+           'lds', 'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared', 'finetune_fullbatch',
+           'loss_outputs', 'lds_jobs', 'GroundTruth', 'claim', 'build_base', 'finetune', 'build_full', 'build_queries',
+           'output_noise', 'run_job', 'parse_shard', 'build_ground_truth', 'measured_outputs', 'ceiling_report',
+           'lds_build_parser', 'lds_build_main']
 
 # %% ../nbs/16_lds.ipynb #c4cc0da5
 def lds_pool(labels, # training labels [N] (e.g. MNIST's)
@@ -169,6 +169,30 @@ def finetune_shared(model:MNISTDiffusion, # trained in place (channels_last)
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
     return model.eval()
 
+# %% ../nbs/16_lds.ipynb #95ecbaf5
+def finetune_fullbatch(model:MNISTDiffusion, # trained in place (channels_last)
+                       x_pool:torch.Tensor, # the whole pool in [-1,1] [P,1,28,28]
+                       keep, # boolean mask over the pool: the images to train on
+                       steps:int, seed:int=0,
+                       draws:int=2, # timesteps and noises per image and step
+                       lr:float=1e-3) -> MNISTDiffusion:
+    "Train `model` by full-batch steps on the pool images in `keep`, each step's draws made for the whole pool."
+    keep = torch.as_tensor(np.asarray(keep, bool))
+    if keep.shape != (len(x_pool),) or not keep.any():
+        raise DDKitError(f"keep of shape {tuple(keep.shape)} with {int(keep.sum())} images: pass a non-empty boolean "
+                         f"mask over the pool's {len(x_pool)} images")
+    model = model.to(memory_format=torch.channels_last).train()
+    opt, sched = _adamw_one_cycle(model, lr, steps)
+    g, P = torch.Generator().manual_seed(seed), len(x_pool)
+    x = x_pool[keep].repeat(draws, 1, 1, 1).contiguous(memory_format=torch.channels_last)
+    for _ in range(steps):
+        t = torch.randint(0, model.timesteps, (draws, P), generator=g)[:, keep].reshape(-1)
+        noise = torch.randn(draws, P, *x_pool.shape[1:], generator=g)[:, keep].reshape(-1, *x_pool.shape[1:])
+        loss = diffusion_loss(model, x, t, noise)
+        if not torch.isfinite(loss): raise DDKitError(f"loss {loss.item()}: lower lr={lr}")
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+    return model.eval()
+
 # %% ../nbs/16_lds.ipynb #619ff071
 @torch.inference_mode()
 def loss_outputs(model:MNISTDiffusion,
@@ -188,14 +212,15 @@ def loss_outputs(model:MNISTDiffusion,
     return torch.stack(out, 1).numpy().astype(np.float32)
 
 # %% ../nbs/16_lds.ipynb #9b3c2e9e
-LDS_PLAN = dict(m=64, n_tune=4, seeds=[0, 1], per_class=100, outer_per_class=None, alpha=0.5, pool_seed=0,
-                subset_seed=0, base_steps=3000, base_batch=64, base_lr=2e-3, order="shared", epochs=13,
-                batch_size=32, lr=1e-3, steps=200, n_generated=100, n_test=100, sampler="ddim", sample_steps=50,
-                n_timesteps=50, n_draws=2)
-# order "shared": `finetune_shared` for `epochs` passes; "replacement" (the first build's plans, written before the
-# setting existed): `train_small` for `steps` batches drawn with replacement
+LDS_PLAN = dict(m=64, n_tune=4, seeds=[0, 1], per_class=10, outer_per_class=100, alpha=0.5, pool_seed=0,
+                subset_seed=0, base_steps=3000, base_batch=64, base_lr=2e-3, order="fullbatch", epochs=13,
+                batch_size=32, lr=1e-3, steps=100, draws=2, n_generated=100, n_test=100, sampler="ddim",
+                sample_steps=50, n_timesteps=50, n_draws=2)
+# order "fullbatch" (session 32): `finetune_fullbatch` for `steps` steps of `draws` per image; "shared":
+# `finetune_shared` for `epochs` passes; "replacement" (the first build's plans, written before the setting existed):
+# `train_small` for `steps` batches drawn with replacement
 # outer_per_class: draw the pool from a larger pool of that many per digit, which the base never saw (None: the pool)
-LEGACY_PLAN = dict(order="replacement", outer_per_class=None)
+LEGACY_PLAN = dict(order="replacement", outer_per_class=None, draws=1)
 
 EARLY_CEILING = 16  # subsets built at every seed first, so a half-built folder already has a noise ceiling
 
@@ -285,6 +310,8 @@ def finetune(gt:GroundTruth, keep, # boolean mask over the pool, or pool positio
     p, (idx, _, _) = gt.plan, gt.pool()
     model = copy.deepcopy(base if base is not None else build_base(gt, progress=False))
     mask = np.zeros(len(idx), bool); mask[np.asarray(keep)] = True
+    if p["order"] == "fullbatch":
+        return finetune_fullbatch(model, _pool_images(idx), mask, p["steps"], seed, p["draws"], p["lr"])
     if p["order"] == "shared":
         return finetune_shared(model, _pool_images(idx), mask, p["epochs"], seed, p["batch_size"], p["lr"])
     return train_small(model, _pool_images(idx[mask]), p["steps"], seed=seed, batch_size=p["batch_size"], lr=p["lr"])
@@ -392,7 +419,7 @@ def ceiling_report(gt:GroundTruth, t_ranges=T_RANGES, min_subsets:int=8) -> dict
 def lds_build_parser():
     p = ArgParser(description="Build the LDS ground truth: fine-tune a small model on many random halves of a pool "
                   "(resumable; run several at once on one folder, or --shard over machines)")
-    p.add_argument("--dir", default="runs/lds-mnist-3", help="the ground truth's folder")
+    p.add_argument("--dir", default="runs/lds-mnist-4", help="the ground truth's folder")
     p.add_argument("--shard", default="0/1", help="i/n: take jobs i, i+n, i+2n, ...")
     p.add_argument("--max_jobs", type=positive_arg(int), default=None, help="stop after this many retrainings")
     p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")
@@ -400,7 +427,9 @@ def lds_build_parser():
     p.add_argument("--epochs", type=positive_arg(int, 10_000), default=None, help="fine-tuning passes over a subset "
                    "(a new folder only)")
     p.add_argument("--steps", type=positive_arg(int), default=None, help="fine-tuning steps of a plan with "
-                   "order 'replacement' (a new folder only)")
+                   "order 'fullbatch' or 'replacement' (a new folder only)")
+    p.add_argument("--draws", type=positive_arg(int, 1000), default=None, help="timesteps and noises per image and "
+                   "step of a plan with order 'fullbatch' (a new folder only)")
     p.add_argument("--base_steps", type=positive_arg(int), default=None, help="base model steps (a new folder only)")
     return p
 
@@ -409,7 +438,7 @@ def lds_build_main(argv=None):
     "`ddkit-lds-build`: build (or go on building) the ground truth in `--dir`."
     a = lds_build_parser().parse_args(argv)
     limit_threads(a.threads)
-    flags = dict(m=a.m, epochs=a.epochs, steps=a.steps, base_steps=a.base_steps)
+    flags = dict(m=a.m, epochs=a.epochs, steps=a.steps, draws=a.draws, base_steps=a.base_steps)
     gt = GroundTruth(a.dir, **{k: v for k, v in flags.items() if v is not None})
     ran = build_ground_truth(gt, parse_shard(a.shard), a.max_jobs)
     print(f"{len(ran)} retrainings run; {len(gt.done())}/{len(gt.jobs)} done in {a.dir}")
