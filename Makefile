@@ -37,9 +37,10 @@ ABLATION_DIR ?= runs/ablations-2
 # agreement with the exact search (issue 33's targets), on the bundled models
 bench-explorers: $(STAMP)
 	$(BIN)/python -c "from ddkit.explorer import explorer_timings, bundled_models; from ddkit.core import write_json; \
-		from ddkit.attribution import compact_bank_benchmark as cbb; \
+		from ddkit.attribution import compact_bank_benchmark as cbb, SHIPPED_BANK_D as d, SHIPPED_BANK_DTYPE as t, \
+		SHIPPED_BANK_CANDIDATES as c; \
 		write_json('benchmarks/explorers.json', dict(explorer_timings(), \
-		bank=cbb(bundled_models()[1], d=64, candidates=256)))"
+		bank=cbb(bundled_models()[1], d=d, candidates=c, dtype=t)))"
 	cat benchmarks/explorers.json
 
 # issue 29's speed goal: the bundled student's one pass against ancestral-1000 at batch 100, in one run (ancestral timed
@@ -170,7 +171,7 @@ bundle-student: $(STAMP)
 
 # The attribution ground truth (issue 30) and the methods ranked on it: LDS_PROCS one-thread builders share LDS_DIR
 # (resumable: rerun to continue; `ddkit-lds-build --shard i/n` splits it over machines), then `ddkit-lds-rank`
-LDS_DIR ?= runs/lds-mnist-3
+LDS_DIR ?= runs/lds-mnist-4
 LDS_PROCS ?= 2
 lds: $(STAMP)
 	for i in $$(seq $(LDS_PROCS)); do DDKIT_THREADS=1 $(BIN)/ddkit-lds-build --dir $(LDS_DIR) & done; wait
