@@ -16,7 +16,7 @@ from .ddpm import MNISTDiffusion
 from .direct import DirectEncoder
 from .attribution import encode_images
 from .lds import lds, measured_outputs, GroundTruth, build_base, build_full, build_queries, finetune
-from .lds import claim, ceiling_report, _pool_images
+from .lds import claim, ceiling_report, _pool_images, query_specific, noise_ceiling
 from .data import to_model_range
 
 # %% auto #0
@@ -157,11 +157,13 @@ def _grad_method(kind, how):
 def _random(ctx):
     return torch.randn(len(ctx.queries), len(ctx.pool_images), generator=torch.Generator().manual_seed(0)), 0.0, 0.0
 
-DDKIT_DEFAULT = "ddkit: encoder at T-1, of the noise"
+# ddkit.attribution's default space (the explorers open on it): the bundled student's encoder of the re-encoded
+# sample since session 32 (before it, the noise: "ddkit: encoder at T-1, of the noise")
+DDKIT_DEFAULT = "ddkit: bundled student's encoder, re-encoded"
 METHODS = {"random": _random,
            "pixel cosine": _feature_method(_pixels), "pixel L2": _feature_method(_pixels, l2_scores),
            "classifier features cosine": _feature_method(_classifier),
-           DDKIT_DEFAULT: _noise_method,
+           "ddkit: encoder at T-1, of the noise": _noise_method,
            "ddkit: encoder at T-1, re-encoded": _feature_method(_own(999)),
            "ddkit: encoder at T-1, re-encoded + skips": _feature_method(_own(999, True)),
            "ddkit: encoder at t=500, re-encoded": _feature_method(_own(500)),
@@ -199,6 +201,9 @@ def rank_methods(ctx:MethodContext, methods=None, # names in `METHODS` (default:
             if s[sl].isnan().any(): continue
             r = lds(s[sl].numpy(), masks, outs[:, sl])
             row[part] = {k: r[k] for k in ("lds", "lo", "hi", "lo_subsets", "hi_subsets")}
+            # the same, on what is specific to each query (`query_specific`: scores and outputs centred over queries)
+            r = lds(query_specific(s[sl].numpy(), len(s[sl]), axis=0), masks, query_specific(outs[:, sl], len(s[sl])))
+            row[part + "_specific"] = {k: r[k] for k in ("lds", "lo", "hi", "lo_subsets", "hi_subsets")}
         rows.append(row)
     return rows
 
@@ -208,9 +213,16 @@ def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict
     ctx = ctx or MethodContext(gt)
     tuning = tune_trak(ctx)
     p, seeds = gt.plan, gt.plan["seeds"]
-    used = None if len(gt.done()) == len(gt.jobs) else seeds[:1]  # half-built: every subset done at the first seed
+    # the seeds' mean where each subset done is done at every seed (a finished folder, or one stopped after the noise
+    # ceiling's subsets), else each subset done at the first seed
+    used = None if len(measured_outputs(gt)[0]) == len(measured_outputs(gt, seeds=seeds[:1])[0]) else seeds[:1]
     rows = rank_methods(ctx, seeds=used)
     ceiling = ceiling_report(gt)  # the subsets done at both seeds
+    if ceiling:  # and the same on what is specific to each query
+        (ia, _, a), (ib, _, b) = (measured_outputs(gt, seeds=[s]) for s in seeds[:2])
+        a, b = a[np.isin(ia, ib)], b[np.isin(ib, ia)]
+        ceiling["query_specific"] = noise_ceiling(query_specific(a, p["n_generated"]),
+                                                  query_specific(b, p["n_generated"]))
     best = max((r for r in rows if "generated" in r), key=lambda r: r["generated"]["lds"])
     ids, masks, outs = measured_outputs(gt, seeds=used)
     s = METHODS[best["method"]](ctx)[0].numpy()
@@ -232,9 +244,11 @@ def lds_table(res:dict) -> str:
         if not d: return "-"
         return f"{d['lds']:.3f} [{d['lo']:.2f}, {d['hi']:.2f}] [{d['lo_subsets']:.2f}, {d['hi_subsets']:.2f}]"
     lines = ["| method | LDS, generated queries [95% CI over queries] [over subsets] | LDS, test queries [same] | "
-             "seconds (pool + 100 queries) |", "|---|---|---|---|"]
+             "query-specific LDS, generated [same] | query-specific LDS, test [same] | seconds (pool + 100 queries) |",
+             "|---|---|---|---|---|---|"]
     for r in sorted(res["rows"], key=lambda r: -r.get("generated", {"lds": -2})["lds"]):
-        lines.append(f"| {r['method']} | {cell(r.get('generated'))} | {cell(r.get('test'))} | {r['seconds']} |")
+        lines.append(f"| {r['method']} | {cell(r.get('generated'))} | {cell(r.get('test'))} | "
+                     f"{cell(r.get('generated_specific'))} | {cell(r.get('test_specific'))} | {r['seconds']} |")
     return "\n".join(lines)
 
 def plot_lds(res:dict, path=None):
@@ -303,7 +317,7 @@ def plot_prediction(res:dict, path=None):
 def lds_rank_main(argv=None):
     "`ddkit-lds-rank`: rank the attribution methods on a ground-truth folder."
     p = ArgParser(description="Rank attribution methods by the linear datamodeling score on a ddkit-lds-build folder")
-    p.add_argument("--dir", default="runs/lds-mnist-3", help="the ground truth's folder")
+    p.add_argument("--dir", default="runs/lds-mnist-4", help="the ground truth's folder")
     p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")
     p.add_argument("--proj_dim", type=positive_arg(int, 1 << 16), default=1024, help="TRAK's projection size")
     p.add_argument("--grad_timesteps", type=positive_arg(int, 1000), default=10, help="gradient methods' timesteps")
@@ -383,7 +397,7 @@ def counterfactual_table(summary:list) -> str:
 def lds_counterfactual_main(argv=None):
     "`ddkit-lds-counterfactual`: remove the images the best method, ddkit's default and chance blame; retrain; compare."
     p = ArgParser(description="The counterfactual check on a ranked ground-truth folder (resumable per query)")
-    p.add_argument("--dir", default="runs/lds-mnist-3", help="a folder ranked by ddkit-lds-rank")
+    p.add_argument("--dir", default="runs/lds-mnist-4", help="a folder ranked by ddkit-lds-rank")
     p.add_argument("--n_queries", type=positive_arg(int, 10_000), default=20, help="the first generated queries")
     p.add_argument("--frac", type=positive_arg(float, 0.5), default=0.05, help="share of the pool removed")
     p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")

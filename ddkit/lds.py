@@ -13,7 +13,7 @@ __all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE
            'lds', 'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared', 'finetune_fullbatch',
            'loss_outputs', 'lds_jobs', 'GroundTruth', 'claim', 'build_base', 'finetune', 'build_full', 'build_queries',
            'output_noise', 'run_job', 'parse_shard', 'build_ground_truth', 'measured_outputs', 'ceiling_report',
-           'lds_build_parser', 'lds_build_main']
+           'query_specific', 'lds_build_parser', 'lds_build_main']
 
 # %% ../nbs/16_lds.ipynb #c4cc0da5
 def lds_pool(labels, # training labels [N] (e.g. MNIST's)
@@ -414,6 +414,17 @@ def ceiling_report(gt:GroundTruth, t_ranges=T_RANGES, min_subsets:int=8) -> dict
                          test=float(r[nq:].mean()), between_subsets=float(a.std(0, ddof=1).mean()),
                          between_seeds=float(np.sqrt((a - b).var(0, ddof=1) / 2).mean())))
     return dict(subsets=len(common), value=rows[0]["value"], rows=rows)
+
+# %% ../nbs/16_lds.ipynb #5fef8be1
+def query_specific(x, # [m, Q] outputs, or [Q, P] scores with `axis=0`
+                   n_generated:int, # the first queries are generated, the rest test images: centred apart
+                   axis:int=1) -> np.ndarray:
+    "`x` minus its mean over the queries of each kind (generated, then test) along the queries' `axis`."
+    x = np.asarray(x, float); out = x.copy()
+    for sl in (slice(0, n_generated), slice(n_generated, None)):
+        part = np.take(x, np.arange(x.shape[axis])[sl], axis=axis)
+        if part.size: out[(slice(None),) * axis + (sl,)] = part - part.mean(axis, keepdims=True)
+    return out
 
 # %% ../nbs/16_lds.ipynb #081c34fd
 def lds_build_parser():
