@@ -16,7 +16,7 @@ from .ddpm import MNISTDiffusion
 from .direct import DirectEncoder
 from .attribution import encode_images
 from .lds import lds, measured_outputs, GroundTruth, build_base, build_full, build_queries, finetune
-from .lds import claim, ceiling_report, _pool_images, query_specific, noise_ceiling
+from .lds import claim, ceiling_report, _pool_images, query_specific
 from .data import to_model_range
 
 # %% auto #0
@@ -218,11 +218,6 @@ def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict
     used = None if len(measured_outputs(gt)[0]) == len(measured_outputs(gt, seeds=seeds[:1])[0]) else seeds[:1]
     rows = rank_methods(ctx, seeds=used)
     ceiling = ceiling_report(gt)  # the subsets done at both seeds
-    if ceiling:  # and the same on what is specific to each query
-        (ia, _, a), (ib, _, b) = (measured_outputs(gt, seeds=[s]) for s in seeds[:2])
-        a, b = a[np.isin(ia, ib)], b[np.isin(ib, ia)]
-        ceiling["query_specific"] = noise_ceiling(query_specific(a, p["n_generated"]),
-                                                  query_specific(b, p["n_generated"]))
     best = max((r for r in rows if "generated" in r), key=lambda r: r["generated"]["lds"])
     ids, masks, outs = measured_outputs(gt, seeds=used)
     s = METHODS[best["method"]](ctx)[0].numpy()

@@ -12,8 +12,8 @@ from .core import DDKitError
 __all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE_SEED', 'T_RANGES', 'lds_pool', 'subset_masks',
            'lds', 'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared', 'finetune_fullbatch',
            'loss_outputs', 'lds_jobs', 'GroundTruth', 'claim', 'build_base', 'finetune', 'build_full', 'build_queries',
-           'output_noise', 'run_job', 'parse_shard', 'build_ground_truth', 'measured_outputs', 'ceiling_report',
-           'query_specific', 'lds_build_parser', 'lds_build_main']
+           'output_noise', 'run_job', 'parse_shard', 'build_ground_truth', 'measured_outputs', 'query_specific',
+           'ceiling_report', 'lds_build_parser', 'lds_build_main']
 
 # %% ../nbs/16_lds.ipynb #c4cc0da5
 def lds_pool(labels, # training labels [N] (e.g. MNIST's)
@@ -148,15 +148,20 @@ def shared_draws(n_pool:int, # images in the pool
         yield order, ((u + e / epochs) % 1 * timesteps).long(), noise
 
 # %% ../nbs/16_lds.ipynb #f6eaddd4
+def _keep_mask(keep, n_pool:int) -> torch.Tensor:
+    "`keep` as a boolean tensor over the pool, or a clear error when it is not a non-empty mask of the pool's size."
+    keep = torch.as_tensor(np.asarray(keep, bool))
+    if keep.shape != (n_pool,) or not keep.any():
+        raise DDKitError(f"keep of shape {tuple(keep.shape)} with {int(keep.sum())} images: pass a non-empty boolean "
+                         f"mask over the pool's {n_pool} images")
+    return keep
+
 def finetune_shared(model:MNISTDiffusion, # trained in place (channels_last)
                     x_pool:torch.Tensor, # the whole pool in [-1,1] [P,1,28,28]
                     keep, # boolean mask over the pool: the images to train on
                     epochs:int, seed:int=0, batch_size:int=32, lr:float=1e-3) -> MNISTDiffusion:
     "Train `model` on the pool images in `keep`, with the pool's `shared_draws` for `seed`; returns it in eval mode."
-    keep = torch.as_tensor(np.asarray(keep, bool))
-    if keep.shape != (len(x_pool),) or not keep.any():
-        raise DDKitError(f"keep of shape {tuple(keep.shape)} with {int(keep.sum())} images: pass a non-empty boolean "
-                         f"mask over the pool's {len(x_pool)} images")
+    keep = _keep_mask(keep, len(x_pool))
     per_epoch = -(-int(keep.sum()) // batch_size)
     model = model.to(memory_format=torch.channels_last).train()
     opt, sched = _adamw_one_cycle(model, lr, epochs * per_epoch)
@@ -177,10 +182,7 @@ def finetune_fullbatch(model:MNISTDiffusion, # trained in place (channels_last)
                        draws:int=2, # timesteps and noises per image and step
                        lr:float=1e-3) -> MNISTDiffusion:
     "Train `model` by full-batch steps on the pool images in `keep`, each step's draws made for the whole pool."
-    keep = torch.as_tensor(np.asarray(keep, bool))
-    if keep.shape != (len(x_pool),) or not keep.any():
-        raise DDKitError(f"keep of shape {tuple(keep.shape)} with {int(keep.sum())} images: pass a non-empty boolean "
-                         f"mask over the pool's {len(x_pool)} images")
+    keep = _keep_mask(keep, len(x_pool))
     model = model.to(memory_format=torch.channels_last).train()
     opt, sched = _adamw_one_cycle(model, lr, steps)
     g, P = torch.Generator().manual_seed(seed), len(x_pool)
@@ -396,6 +398,17 @@ def measured_outputs(gt:GroundTruth,
     if not ids: raise DDKitError(f"{gt.folder}: no finished retraining for seeds {seeds}: run ddkit-lds-build first")
     return np.array(ids), masks[ids], np.stack(outs)
 
+# %% ../nbs/16_lds.ipynb #5fef8be1
+def query_specific(x, # [m, Q] outputs, or [Q, P] scores with `axis=0`
+                   n_generated:int, # the first queries are generated, the rest test images: centred apart
+                   axis:int=1) -> np.ndarray:
+    "`x` minus its mean over the queries of each kind (generated, then test) along the queries' `axis`."
+    x = np.asarray(x, float); out = x.copy()
+    for sl in (slice(0, n_generated), slice(n_generated, None)):
+        part = np.take(x, np.arange(x.shape[axis])[sl], axis=axis)
+        if part.size: out[(slice(None),) * axis + (sl,)] = part - part.mean(axis, keepdims=True)
+    return out
+
 # %% ../nbs/16_lds.ipynb #af235952
 T_RANGES = ((0, 1000), (0, 200), (200, 600), (600, 1000))
 
@@ -409,22 +422,12 @@ def ceiling_report(gt:GroundTruth, t_ranges=T_RANGES, min_subsets:int=8) -> dict
         common = np.intersect1d(ia, ib)
         if len(common) < min_subsets: return None
         a, b = a[np.isin(ia, common)], b[np.isin(ib, common)]
-        r = _spearman_rows(a, b)
-        rows.append(dict(t_range=list(tr), value=float(r.mean()), generated=float(r[:nq].mean()),
+        r, rq = _spearman_rows(a, b), _spearman_rows(query_specific(a, nq), query_specific(b, nq))
+        rows.append(dict(t_range=list(tr), value=float(r.mean()), query_specific=float(rq.mean()),
+                         generated=float(r[:nq].mean()),
                          test=float(r[nq:].mean()), between_subsets=float(a.std(0, ddof=1).mean()),
                          between_seeds=float(np.sqrt((a - b).var(0, ddof=1) / 2).mean())))
-    return dict(subsets=len(common), value=rows[0]["value"], rows=rows)
-
-# %% ../nbs/16_lds.ipynb #5fef8be1
-def query_specific(x, # [m, Q] outputs, or [Q, P] scores with `axis=0`
-                   n_generated:int, # the first queries are generated, the rest test images: centred apart
-                   axis:int=1) -> np.ndarray:
-    "`x` minus its mean over the queries of each kind (generated, then test) along the queries' `axis`."
-    x = np.asarray(x, float); out = x.copy()
-    for sl in (slice(0, n_generated), slice(n_generated, None)):
-        part = np.take(x, np.arange(x.shape[axis])[sl], axis=axis)
-        if part.size: out[(slice(None),) * axis + (sl,)] = part - part.mean(axis, keepdims=True)
-    return out
+    return dict(subsets=len(common), value=rows[0]["value"], query_specific=rows[0]["query_specific"], rows=rows)
 
 # %% ../nbs/16_lds.ipynb #081c34fd
 def lds_build_parser():
