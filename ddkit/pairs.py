@@ -19,7 +19,7 @@ from .ddpm import (load_ddpm, bundled_teacher, sample_from_noise, noise_from_see
                         SAMPLERS, DEFAULT_STEPS)
 
 # %% auto #0
-__all__ = ['DTYPES', 'sample_seed', 'shard_name', 'my_shards', 'generate_pairs', 'PairDataset', 'generate_main']
+__all__ = ['DTYPES', 'sample_seed', 'shard_name', 'my_shards', 'generate_pairs', 'PairDataset', 'read_pairs', 'generate_main']
 
 # %% ../nbs/07_pairs.ipynb #e488c909
 def sample_seed(seed:int, i:int) -> int:
@@ -163,6 +163,17 @@ class PairDataset(torch.utils.data.Dataset):
     def __getstate__(self): return {**self.__dict__, "_handles": {}}  # DataLoader workers reopen the files
 
     def seeds(self): return [sample_seed(self.manifest["seed"], i) for i in range(self.n)]
+
+# %% ../nbs/07_pairs.ipynb #8ba3e851
+def read_pairs(paths, # a folder, a list of folders, or folders separated by commas
+               teacher=None, # if given, every set must have been made by this teacher
+               verify:bool=False, # check every shard of every set against its manifest
+              ):
+    "One dataset of the pairs of one or more `generate_pairs` folders, concatenated in the order given."
+    if isinstance(paths, (str, Path)): paths = [p for p in str(paths).split(",") if p.strip()]
+    if not paths: raise DDKitError("no pair folder given: pass --data_path DIR (or DIR1,DIR2 to train on several sets)")
+    sets = [PairDataset(Path(str(p).strip()), teacher, verify) for p in paths]
+    return sets[0] if len(sets) == 1 else torch.utils.data.ConcatDataset(sets)
 
 # %% ../nbs/07_pairs.ipynb #10308175
 @cli_errors

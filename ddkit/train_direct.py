@@ -24,7 +24,7 @@ from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_torch_s
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
 from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t, read_student, load_direct
 from .objectives import make_objectives, parse_loss
-from .pairs import PairDataset
+from .pairs import read_pairs
 from .train_ddpm import export_teacher, checkpoints
 
 # %% auto #0
@@ -37,7 +37,7 @@ def direct_parser():
     "Argument parser of `ddkit-train-direct`."
     p = ArgParser(prog="ddkit-train-direct", description="Train the direct decoder on pre-generated pairs.")
     p.add_argument("--ddpm_ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--data_path", default="direct_decoder_data", help="folder written by ddkit-generate-data")
+    p.add_argument("--data_path", default="direct_decoder_data", help="folder written by ddkit-generate-data, or several separated by commas (one set)")
     p.add_argument("--lr", type=positive_arg(float, hi=10), default=1e-4)
     p.add_argument("--batch_size", type=positive_arg(), default=128)
     p.add_argument("--epochs", type=positive_arg(), default=50)
@@ -184,7 +184,7 @@ def train_direct(args):
     teacher = load_ddpm(args.ddpm_ckpt) if args.ddpm_ckpt else bundled_teacher()
     args.encoder_t = resolve_encoder_t(args.encoder_t, teacher.timesteps)  # recorded as the integer (or None) it means
     parse_loss(args.loss)  # a bad spec fails before any work
-    ds = PairDataset(args.data_path, teacher, verify=True)  # every shard against the manifest, once per run
+    ds = read_pairs(args.data_path, teacher, verify=True)  # every shard against its manifest, once per run
     n_train = int(len(ds) * args.train_split)
     if n_train < 1 or n_train >= len(ds): raise DDKitError(f"--train_split {args.train_split} leaves no training or no "
                                                            f"validation pairs out of {len(ds)}")
