@@ -15,15 +15,17 @@ from .core import (ArgParser, number_arg, positive_arg, cli_errors, atomic_write
                         read_json, limit_threads, median_seconds, DDKitError)
 from .data import mnist_tensors, data_root
 from .ddpm import load_ddpm, bundled_teacher, teacher_checksum, noise_from_seeds, sample_from_noise, fast_unet
-from .metrics import load_classifier, classifier_fid, classifier_features, sample_stats, precision_recall
+from .metrics import (load_classifier, classifier_fid, classifier_features, sample_stats, precision_recall,
+                           predict_proba)
+from .pairs import PairDataset
 from .direct import load_direct, read_student
 from .attribution import feature_bank
 from .control import CONTROL_HOOKS, control_sweep, invert_noise, point_features, plot_sweep
 from .report import students_markdown, write_between_markers, STUDENTS_BEGIN, STUDENTS_END
 
 # %% auto #0
-__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_report', 'eval_student_main', 'read_report', 'compare_students',
-           'compare_students_main']
+__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_report', 'generalisation_gap', 'eval_student_main', 'read_report',
+           'compare_students', 'compare_students_main']
 
 # %% ../nbs/18_evaluate.ipynb #e9a145b3
 STUDENT_SEED = 3_000_000 # first noise seed of a student's report (sweeps and inversion use offsets of it)
@@ -88,6 +90,26 @@ def student_report(student, teacher,
                 mse_vs_teacher=mse, psnr_vs_teacher=10 * float(np.log10(1 / max(mse, 1e-12))), label_agreement=agree,
                 n_sweep=n_sweep, bank_n=bank_n, targets=targets, inversion_mse=inv_mse, seed=seed, sweeps=sweeps)
 
+# %% ../nbs/18_evaluate.ipynb #30f01260
+@torch.no_grad()
+def generalisation_gap(student, # a callable noise [B,1,28,28] -> images in [0,1] (a `DirectDiffusion`)
+                       teacher, pairs, # a `generate_pairs` folder the student trained on
+                       clf, n:int=1000, seed:int=STUDENT_SEED, ref_cache=None, batch_size:int=500) -> dict:
+    "Label agreement and MSE with the teacher's sample on the student's own pairs and on held-out noise, same sampler."
+    ds = PairDataset(pairs, teacher)
+    n_fit = min(n, len(ds))
+    z, x = map(torch.stack, zip(*[ds[i] for i in range(n_fit)]))
+    m = ds.manifest
+    held = teacher_reference(teacher, seed, n, m["sampler"], m["steps"], ref_cache, progress=False)
+    run = lambda z: torch.cat([student(z[i:i + batch_size]) for i in range(0, len(z), batch_size)])
+    def fit(imgs, ref):
+        same = predict_proba(clf, imgs).argmax(1) == predict_proba(clf, ref).argmax(1)
+        return dict(label_agreement=same.float().mean().item(), mse=((imgs - ref) ** 2).mean().item())
+    own = fit(run(z), (x + 1) / 2)  # pairs hold images in [-1,1]
+    new = fit(run(noise_from_seeds(range(seed, seed + n))), held)
+    return dict(pairs=str(pairs), sampler=m["sampler"], steps=m["steps"], n_pairs=n_fit, n_held_out=n, pairs_fit=own,
+                held_out=new, agreement_gap=own["label_agreement"] - new["label_agreement"])
+
 # %% ../nbs/18_evaluate.ipynb #aa70d042
 @cli_errors
 def eval_student_main(argv=None):
@@ -114,6 +136,9 @@ def eval_student_main(argv=None):
                    help="training images in the feature bank of the sweeps")
     p.add_argument("--strengths", type=number_arg(float, 0, 10, lo_open=False), nargs="+",
                    default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0], help="hook strengths of the sweeps")
+    p.add_argument("--fit_pairs", default=None,
+                   help="a pair folder the student trained on: also score its fit to those pairs beside held-out "
+                        "noise of the same sampler (the generalisation gap)")
     p.add_argument("--output", default="student_quality.json",
                    help="JSON report; a grid (.png) and the sweep plots go beside it")
     a = p.parse_args(argv)
@@ -132,6 +157,8 @@ def eval_student_main(argv=None):
     r.update(student=str(a.decoder_ckpt), teacher=str(a.ddpm_ckpt or "bundled"),
              teacher_sha256=teacher_checksum(teacher),
              wall_s=round(time.time() - t0, 1), train_wall_s=md.get("wall_s"), train_args=md.get("args", {}))
+    if a.fit_pairs: r["generalisation"] = generalisation_gap(student, teacher, a.fit_pairs, clf, n=a.n,
+                                                             ref_cache=a.ref_cache)
     for h, rows in r["sweeps"].items(): plt.close(plot_sweep(rows, out.with_name(f"{out.stem}_{h}.png")))
     write_json(out, r)
     print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets", "teacher_ref")},
