@@ -24,8 +24,8 @@ from .control import CONTROL_HOOKS, control_sweep, invert_noise, point_features,
 from .report import students_markdown, write_between_markers, STUDENTS_BEGIN, STUDENTS_END
 
 # %% auto #0
-__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_report', 'generalisation_gap', 'eval_student_main', 'read_report',
-           'compare_students', 'compare_students_main']
+__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_report', 'generalisation_gap', 'sampler_fidelity', 'eval_student_main',
+           'read_report', 'compare_students', 'compare_students_main']
 
 # %% ../nbs/18_evaluate.ipynb #e9a145b3
 STUDENT_SEED = 3_000_000 # first noise seed of a student's report (sweeps and inversion use offsets of it)
@@ -109,6 +109,20 @@ def generalisation_gap(student, # a callable noise [B,1,28,28] -> images in [0,1
     new = fit(run(noise_from_seeds(range(seed, seed + n))), held)
     return dict(pairs=str(pairs), sampler=m["sampler"], steps=m["steps"], n_pairs=n_fit, n_held_out=n, pairs_fit=own,
                 held_out=new, agreement_gap=own["label_agreement"] - new["label_agreement"])
+
+# %% ../nbs/18_evaluate.ipynb #e4564241
+def sampler_fidelity(teacher, clf, samplers=(("ddim", 20), ("ddim", 30), ("dpm", 20)), # (sampler, steps) to score
+                     ref=("ddim", 50), # the reference (the student report's)
+                     n:int=1000, seed:int=STUDENT_SEED, cache_dir=None) -> list:
+    "Label agreement and MSE of each (sampler, steps)'s sample with the reference sampler's of the same noise."
+    lab = lambda x: predict_proba(clf, x).argmax(1)
+    r = teacher_reference(teacher, seed, n, *ref, cache_dir, progress=False); lr = lab(r)
+    rows = []
+    for s, k in samplers:
+        x = teacher_reference(teacher, seed, n, s, k, cache_dir, progress=False)
+        rows.append(dict(sampler=s, steps=k, label_agreement=(lab(x) == lr).float().mean().item(),
+                         mse=((x - r) ** 2).mean().item(), ref=f"{ref[0]}-{ref[1]}", n=n))
+    return rows
 
 # %% ../nbs/18_evaluate.ipynb #aa70d042
 @cli_errors
