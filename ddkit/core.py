@@ -12,8 +12,8 @@ import torch
 # %% auto #0
 __all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'save_figure',
            'median_seconds', 'file_sha256', 'state_dict_sha256', 'numbered_files', 'load_newest', 'folder_lock',
-           'number_arg', 'positive_arg', 'ArgParser', 'default_device', 'seed_everything', 'limit_threads', 'dist_info',
-           'init_distributed', 'rank_device', 'allreduce_mean']
+           'number_arg', 'positive_arg', 'ArgParser', 'default_device', 'native_bf16', 'seed_everything',
+           'limit_threads', 'dist_info', 'init_distributed', 'rank_device', 'allreduce_mean']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -200,6 +200,16 @@ def default_device(device=None):
     mps = getattr(torch.backends, "mps", None)
     if mps is not None and mps.is_available(): return torch.device("mps")
     return torch.device("cpu")
+
+# %% ../nbs/00_core.ipynb #20b02269
+def native_bf16(device=None) -> bool:
+    "True where bfloat16 arithmetic is native: a CUDA GPU that supports it, or a CPU with AVX-512 BF16 or AMX."
+    dev = default_device(device)
+    if dev.type == "cuda": return torch.cuda.is_bf16_supported()
+    if dev.type != "cpu": return False
+    try: flags = Path("/proc/cpuinfo").read_text().split()  # Linux; torch has no public query for these flags
+    except OSError: return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 # %% ../nbs/00_core.ipynb #001f8a4c
 def seed_everything(seed:int):
