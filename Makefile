@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
-.PHONY: demo test bench bench-explorers bench-speed ablations export figures clean-nbs check-sync install \
+.PHONY: demo test bench bench-explorers bench-bank bench-speed ablations export figures clean-nbs check-sync install \
   teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher lds lds-counterfactual
 
 install: $(STAMP)
@@ -42,6 +42,14 @@ bench-explorers: $(STAMP)
 		write_json('benchmarks/explorers.json', dict(explorer_timings(), \
 		bank=cbb(bundled_models()[1], d=d, candidates=c, dtype=t)))"
 	cat benchmarks/explorers.json
+
+# the compact bank's cold build encoded in float32 and in bfloat16 (where native), in one run, and whether the two give
+# the same exact top-k (issue 33's 3-minute goal)
+bench-bank: $(STAMP)
+	$(BIN)/python -c "from ddkit.attribution import bank_precision_benchmark as b; from ddkit.explorer import bundled_models; \
+		from ddkit.core import write_json, limit_threads; limit_threads(); \
+		write_json('benchmarks/bank_precision.json', b(bundled_models()[1]))"
+	cat benchmarks/bank_precision.json
 
 # issue 29's speed goal: the bundled student's one pass against ancestral-1000 at batch 100, in one run (ancestral timed
 # over its first 50 steps and scaled to 1000: each step is the same UNet call)

@@ -21,9 +21,9 @@ from .unet import fold_batchnorm
 # %% auto #0
 __all__ = ['SHIPPED_BANK_D', 'SHIPPED_BANK_CANDIDATES', 'SHIPPED_BANK_DTYPE', 'SPACES', 'encode_images', 'as_encoder',
            'feature_bank', 'bank_cache_path', 'cached_feature_bank', 'merge_topk', 'cosine_attribution',
-           'quantize_columns', 'CompactBank', 'compact_bank_path', 'shipped_bank_path', 'compact_bank', 'ship_bank',
-           'compact_bank_benchmark', 'query_features', 'bank_in_space', 'compare_spaces', 'plot_gallery',
-           'nn_distances', 'memorisation_report']
+           'quantize_columns', 'CompactBank', 'compact_bank_path', 'shipped_bank_path', 'compact_bank',
+           'bank_precision_benchmark', 'ship_bank', 'compact_bank_benchmark', 'query_features', 'bank_in_space',
+           'compare_spaces', 'plot_gallery', 'nn_distances', 'memorisation_report']
 
 # %% ../nbs/11_attribution.ipynb #ff2964e9
 @torch.inference_mode()
@@ -237,6 +237,31 @@ def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space 
                                                encoded_in="bfloat16" if bf16 else "float32",
                                                explained_variance=float(pca.explained_variance_ratio_.sum())))
     return _load_compact(path, sha, candidates)
+
+# %% ../nbs/11_attribution.ipynb #904ef496
+@torch.no_grad()
+def bank_precision_benchmark(model, # a `DirectDiffusion`: its encoder's space, its samples as the queries
+                             d:int=SHIPPED_BANK_D, dtype:str=SHIPPED_BANK_DTYPE, candidates:int=SHIPPED_BANK_CANDIDATES,
+                             n:int|None=None, # bank images (default: all 60k)
+                             n_queries:int=100, k:int=8, root=None) -> dict:
+    "Cold build time of one compact bank encoded in float32 and in bfloat16, and the share of equal exact top-k."
+    import time, tempfile
+    root = Path(root or tempfile.mkdtemp())
+    z = torch.randn(n_queries, 1, 28, 28, generator=torch.Generator().manual_seed(12345))  # held out: not a bank image
+    q = encode_images(model.encoder, model(z).clamp(0, 1) * 2 - 1, progress=False)
+    xs = mnist_tensors(train=True)[0][:n]
+    r = dict(d=d, dtype=dtype, candidates=candidates, k=k, n_queries=n_queries, threads=torch.get_num_threads(),
+             native_bf16=native_bf16(), bank_n=len(xs))
+    top = {}
+    for name, bf in (("float32", False), ("bfloat16", True)):
+        t0 = time.perf_counter()
+        bank = compact_bank(model, d, n, path=root/f"bank_{name}.safetensors", candidates=candidates, dtype=dtype,
+                            bf16=bf)
+        r[f"build_cold_{name}_s"] = time.perf_counter() - t0
+        top[name] = bank.search(q, k, encoder=model, images=xs)[1]
+    r["speedup"] = r["build_cold_float32_s"] / r["build_cold_bfloat16_s"]
+    r["same_topk_share"] = (top["float32"] == top["bfloat16"]).all(1).float().mean().item()
+    return r
 
 # %% ../nbs/11_attribution.ipynb #b955e5cc
 def ship_bank(model=None, # a `DirectDiffusion` (default: the bundled student)
