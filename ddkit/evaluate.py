@@ -248,7 +248,7 @@ def compare_students_main(argv=None):
     a = p.parse_args(argv)
     limit_threads()
     rows, fig = compare_students(a.reports, a.labels, students=a.students)
-    save_figure(fig, a.png, dpi=110)
+    save_figure(fig, a.png, dpi=110, tight=True)  # the long row labels stay inside the image
     write_json(a.json,
                [dict(label=r["label"], images_per_s=r["images_per_s"], report=str(pth)) for r,
                 pth in zip(rows, a.reports)])
