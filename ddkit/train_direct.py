@@ -37,7 +37,8 @@ def direct_parser():
     "Argument parser of `ddkit-train-direct`."
     p = ArgParser(prog="ddkit-train-direct", description="Train the direct decoder on pre-generated pairs.")
     p.add_argument("--ddpm_ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--data_path", default="direct_decoder_data", help="folder written by ddkit-generate-data, or several separated by commas (one set)")
+    p.add_argument("--data_path", default="direct_decoder_data",
+                   help="folder written by ddkit-generate-data, or several separated by commas (one set)")
     p.add_argument("--lr", type=positive_arg(float, hi=10), default=1e-4)
     p.add_argument("--batch_size", type=positive_arg(), default=128)
     p.add_argument("--epochs", type=positive_arg(), default=50)
