@@ -240,6 +240,12 @@ def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space 
 
 # %% ../nbs/11_attribution.ipynb #904ef496
 @torch.no_grad()
+def _held_out_queries(model, n_queries:int):
+    "The benchmarks' queries: `model`'s samples of fixed noises (no bank image), re-encoded by its encoder."
+    z = torch.randn(n_queries, 1, 28, 28, generator=torch.Generator().manual_seed(12345))
+    return encode_images(model.encoder, model(z).clamp(0, 1) * 2 - 1, progress=False)
+
+@torch.no_grad()
 def bank_precision_benchmark(model, # a `DirectDiffusion`: its encoder's space, its samples as the queries
                              d:int=SHIPPED_BANK_D, dtype:str=SHIPPED_BANK_DTYPE, candidates:int=SHIPPED_BANK_CANDIDATES,
                              n:int|None=None, # bank images (default: all 60k)
@@ -247,8 +253,7 @@ def bank_precision_benchmark(model, # a `DirectDiffusion`: its encoder's space, 
     "Cold build time of one compact bank encoded in float32 and in bfloat16, and the share of equal exact top-k."
     import time, tempfile
     root = Path(root or tempfile.mkdtemp())
-    z = torch.randn(n_queries, 1, 28, 28, generator=torch.Generator().manual_seed(12345))  # held out: not a bank image
-    q = encode_images(model.encoder, model(z).clamp(0, 1) * 2 - 1, progress=False)
+    q = _held_out_queries(model, n_queries)
     xs = mnist_tensors(train=True)[0][:n]
     r = dict(d=d, dtype=dtype, candidates=candidates, k=k, n_queries=n_queries, threads=torch.get_num_threads(),
              native_bf16=native_bf16(), bank_n=len(xs))
@@ -311,8 +316,7 @@ def compact_bank_benchmark(model, # a `DirectDiffusion`: its encoder's space, it
     path.unlink(missing_ok=True)
     t0 = time.perf_counter(); bank = compact_bank(model, d, n, path=path, candidates=candidates, dtype=dtype)
     build = time.perf_counter() - t0
-    z = torch.randn(n_queries, 1, 28, 28, generator=torch.Generator().manual_seed(12345))  # held out: not a bank image
-    q = encode_images(model.encoder, model(z).clamp(0, 1) * 2 - 1, progress=False)  # the samples, re-encoded
+    q = _held_out_queries(model, n_queries)
     xs = mnist_tensors(train=True)[0][:len(bank)]
     t0 = time.perf_counter(); bank.search(q, k); approx_s = time.perf_counter() - t0
     t0 = time.perf_counter(); s, i = bank.search(q, k, encoder=model, images=xs)

@@ -24,8 +24,8 @@ from .control import CONTROL_HOOKS, control_sweep, invert_noise, point_features,
 from .report import students_markdown, write_between_markers, STUDENTS_BEGIN, STUDENTS_END
 
 # %% auto #0
-__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_report', 'generalisation_gap', 'sampler_fidelity', 'eval_student_main',
-           'read_report', 'compare_students', 'compare_students_main']
+__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_report', 'fit_to_reference', 'generalisation_gap', 'sampler_fidelity',
+           'eval_student_main', 'read_report', 'compare_students', 'compare_students_main']
 
 # %% ../nbs/18_evaluate.ipynb #e9a145b3
 STUDENT_SEED = 3_000_000 # first noise seed of a student's report (sweeps and inversion use offsets of it)
@@ -90,6 +90,15 @@ def student_report(student, teacher,
                 mse_vs_teacher=mse, psnr_vs_teacher=10 * float(np.log10(1 / max(mse, 1e-12))), label_agreement=agree,
                 n_sweep=n_sweep, bank_n=bank_n, targets=targets, inversion_mse=inv_mse, seed=seed, sweeps=sweeps)
 
+# %% ../nbs/18_evaluate.ipynb #d1383954
+@torch.no_grad()
+def fit_to_reference(clf, # the evaluation classifier
+                     imgs, ref, # images in [0,1] from the same noises, [B,1,28,28] each
+                    ) -> dict:
+    "Share of `imgs` whose classifier label equals `ref`'s, and their pixel MSE."
+    same = predict_proba(clf, imgs).argmax(1) == predict_proba(clf, ref).argmax(1)
+    return dict(label_agreement=same.float().mean().item(), mse=((imgs - ref) ** 2).mean().item())
+
 # %% ../nbs/18_evaluate.ipynb #30f01260
 @torch.no_grad()
 def generalisation_gap(student, # a callable noise [B,1,28,28] -> images in [0,1] (a `DirectDiffusion`)
@@ -102,11 +111,8 @@ def generalisation_gap(student, # a callable noise [B,1,28,28] -> images in [0,1
     m = ds.manifest
     held = teacher_reference(teacher, seed, n, m["sampler"], m["steps"], ref_cache, progress=False)
     run = lambda z: torch.cat([student(z[i:i + batch_size]) for i in range(0, len(z), batch_size)])
-    def fit(imgs, ref):
-        same = predict_proba(clf, imgs).argmax(1) == predict_proba(clf, ref).argmax(1)
-        return dict(label_agreement=same.float().mean().item(), mse=((imgs - ref) ** 2).mean().item())
-    own = fit(run(z), (x + 1) / 2)  # pairs hold images in [-1,1]
-    new = fit(run(noise_from_seeds(range(seed, seed + n))), held)
+    own = fit_to_reference(clf, run(z), (x + 1) / 2)  # pairs hold images in [-1,1]
+    new = fit_to_reference(clf, run(noise_from_seeds(range(seed, seed + n))), held)
     return dict(pairs=str(pairs), sampler=m["sampler"], steps=m["steps"], n_pairs=n_fit, n_held_out=n, pairs_fit=own,
                 held_out=new, agreement_gap=own["label_agreement"] - new["label_agreement"])
 
@@ -115,14 +121,10 @@ def sampler_fidelity(teacher, clf, samplers=(("ddim", 20), ("ddim", 30), ("dpm",
                      ref=("ddim", 50), # the reference (the student report's)
                      n:int=1000, seed:int=STUDENT_SEED, cache_dir=None) -> list:
     "Label agreement and MSE of each (sampler, steps)'s sample with the reference sampler's of the same noise."
-    lab = lambda x: predict_proba(clf, x).argmax(1)
-    r = teacher_reference(teacher, seed, n, *ref, cache_dir, progress=False); lr = lab(r)
-    rows = []
-    for s, k in samplers:
-        x = teacher_reference(teacher, seed, n, s, k, cache_dir, progress=False)
-        rows.append(dict(sampler=s, steps=k, label_agreement=(lab(x) == lr).float().mean().item(),
-                         mse=((x - r) ** 2).mean().item(), ref=f"{ref[0]}-{ref[1]}", n=n))
-    return rows
+    r = teacher_reference(teacher, seed, n, *ref, cache_dir, progress=False)
+    return [dict(sampler=s, steps=k, **fit_to_reference(clf, teacher_reference(teacher, seed, n, s, k, cache_dir,
+                                                                               progress=False), r),
+                 ref=f"{ref[0]}-{ref[1]}", n=n) for s, k in samplers]
 
 # %% ../nbs/18_evaluate.ipynb #aa70d042
 @cli_errors
