@@ -208,6 +208,11 @@ def rank_methods(ctx:MethodContext, methods=None, # names in `METHODS` (default:
     return rows
 
 # %% ../nbs/21_attribution_eval.ipynb #58c9fa4a
+def _bundled_encoder_sha256() -> str:
+    "The feature space of the method `DDKIT_DEFAULT` ranks: the bundled student's encoder checksum."
+    from ddkit.direct import bundled_student, encoder_checksum
+    return encoder_checksum(bundled_student().encoder)
+
 def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict:
     "Rank the methods on `gt` and write `lds_results.json` (rows, noise ceiling, top images, one scatter)."
     ctx = ctx or MethodContext(gt)
@@ -226,7 +231,7 @@ def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict
     res = dict(plan=p, jobs_done=len(gt.done()), jobs=len(gt.jobs), seeds=used or seeds, rows=rows,
                noise_ceiling=ceiling,
                trak_tuning={k: {str(l): v for l, v in d.items()} for k, d in tuning.items()}, shown_queries=shown_q,
-               pool_idx=gt.pool()[0].tolist(),
+               pool_idx=gt.pool()[0].tolist(), bundled_encoder_sha256=_bundled_encoder_sha256(),
                scatter=dict(method=best["method"], query=0, predicted=(masks @ s[0]).tolist(),
                             measured=outs[:, 0].tolist()))
     write_json(gt.path("lds_results.json"), res)
@@ -331,6 +336,10 @@ def lds_rank_main(argv=None):
 # %% ../nbs/21_attribution_eval.ipynb #0e8b16fa
 def _cf_name(method:str) -> str: return method.replace(" ", "_").replace(":", "").replace(",", "")
 
+def _drop_stale(path:Path, removed:list):
+    "Delete a stored result that removed other images than `removed` (its method's scores changed since)."
+    if path.exists() and read_json(path)["removed"] != removed: path.unlink()
+
 def counterfactual(ctx:MethodContext, methods, # names in `METHODS` (`random` removes random images)
                    n_queries:int=20, # the first generated queries
                    frac:float=0.05, # share of the pool removed
@@ -351,9 +360,10 @@ def counterfactual(ctx:MethodContext, methods, # names in `METHODS` (`random` re
     # waits for it (the file's lock) and reads its result
     for wait in (False, True):
         for name, q in tqdm(todo, desc="counterfactual", disable=not progress or wait):
+            drop = scores[name][q].topk(n_rm).indices
+            _drop_stale(path(name, q), drop.tolist())
             with claim(path(name, q), wait) as mine:
                 if not mine: continue
-                drop = scores[name][q].topk(n_rm).indices
                 keep = np.ones(len(ctx.pool_images), bool); keep[drop.numpy()] = False
                 model = finetune(gt, keep, p["seeds"][0], base)
                 x = sample_from_noise(model, ctx.noise[q:q + 1], p["sampler"], p["sample_steps"])
