@@ -46,7 +46,8 @@ bench-explorers: $(STAMP)
 # the compact bank's cold build encoded in float32 and in bfloat16 (where native), in one run, and whether the two give
 # the same exact top-k (issue 33's 3-minute goal)
 bench-bank: $(STAMP)
-	$(BIN)/python -c "from ddkit.attribution import bank_precision_benchmark as b; from ddkit.explorer import bundled_models; \
+	$(BIN)/python -c "from ddkit.attribution import bank_precision_benchmark as b; \
+		from ddkit.explorer import bundled_models; \
 		from ddkit.core import write_json, limit_threads; limit_threads(); \
 		write_json('benchmarks/bank_precision.json', b(bundled_models()[1]))"
 	cat benchmarks/bank_precision.json
@@ -167,7 +168,10 @@ STUDENT_CKPT ?= $(STUDENT_DIR)/train/best_model.pt
 STUDENT_WEIGHTS ?= ema
 bundle-student: $(STAMP)
 	$(BIN)/ddkit-export --ckpt $(STUDENT_CKPT) --weights $(STUDENT_WEIGHTS) --output ddkit/assets/student.safetensors
-	cp $(STUDENT_DIR)/train/loss_curve.png ddkit/assets/student_loss_curve.png
+	# the per-step loss terms where the run drew them (one point an epoch says little of a 1-2 epoch stage)
+	if [ -f $(STUDENT_DIR)/train/loss_terms.png ]; then cp $(STUDENT_DIR)/train/loss_terms.png \
+		ddkit/assets/student_loss_curve.png; \
+	else cp $(STUDENT_DIR)/train/loss_curve.png ddkit/assets/student_loss_curve.png; fi
 	$(BIN)/ddkit-eval-student --decoder_ckpt ddkit/assets/student.safetensors --n 1000 \
 		--output ddkit/assets/student_quality.json
 	$(BIN)/ddkit-test-direct --decoder_ckpt ddkit/assets/student.safetensors --output_dir $(STUDENT_DIR)/test
