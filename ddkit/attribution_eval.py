@@ -22,8 +22,8 @@ from .data import to_model_range
 # %% auto #0
 __all__ = ['DDKIT_DEFAULT', 'METHODS', 'TRAK_LAMBDAS', 'cosine_scores', 'l2_scores', 'encoder_features', 'grad_features',
            'trak_scores', 'MethodContext', 'tune_trak', 'rank_methods', 'lds_report', 'lds_table', 'plot_lds',
-           'plot_top_images', 'plot_prediction', 'lds_rank_main', 'counterfactual', 'counterfactual_summary',
-           'counterfactual_table', 'lds_counterfactual_main']
+           'plot_top_images', 'plot_prediction', 'lds_rank_main', 'paired_ratio', 'counterfactual',
+           'counterfactual_summary', 'counterfactual_table', 'lds_counterfactual_main']
 
 # %% ../nbs/21_attribution_eval.ipynb #2244c7d4
 def cosine_scores(queries, pool) -> torch.Tensor:
@@ -333,6 +333,17 @@ def lds_rank_main(argv=None):
     plt.close(plot_top_images(res, build_queries(gt)["images"], path=gt.path("lds_top.png")))
     print(lds_table(res))
 
+# %% ../nbs/21_attribution_eval.ipynb #bf349882
+def paired_ratio(a, b, # one value per query each, the same queries in the same order (positive)
+                 n_boot:int=1000, seed:int=0, eps:float=1e-6) -> dict:
+    "Geometric mean over queries of `a / b` and its 95% bootstrap interval (each query its own yardstick)."
+    from scipy.stats import bootstrap
+    r = np.log(np.maximum(np.asarray(a, float), eps) / np.maximum(np.asarray(b, float), eps))
+    if len(r) < 2: return dict(mean=float(np.exp(r.mean())), lo=np.nan, hi=np.nan)
+    ci = bootstrap((r,), np.mean, n_resamples=n_boot, method="percentile",
+                   random_state=np.random.default_rng(seed)).confidence_interval
+    return dict(mean=float(np.exp(r.mean())), lo=float(np.exp(ci.low)), hi=float(np.exp(ci.high)))
+
 # %% ../nbs/21_attribution_eval.ipynb #0e8b16fa
 def _cf_name(method:str) -> str: return method.replace(" ", "_").replace(":", "").replace(",", "")
 
@@ -385,16 +396,20 @@ def counterfactual_summary(cf:dict, n_boot:int=1000, seed:int=0) -> list:
             ci = bootstrap((v,), np.mean, n_resamples=n_boot, method="percentile",
                            random_state=np.random.default_rng(seed)).confidence_interval if len(v) > 1 else None
             r[k] = dict(mean=float(v.mean()), lo=float(ci.low) if ci else np.nan, hi=float(ci.high) if ci else np.nan)
+        if "random" in cf and name != "random":  # the same queries' random removal as the yardstick
+            r["pixel_rms_vs_random"] = paired_ratio([x["pixel_rms"] for x in rows],
+                                                    [x["pixel_rms"] for x in cf["random"]], n_boot, seed)
         res.append(r)
     return res
 
 # %% ../nbs/21_attribution_eval.ipynb #97f1a07e
 def counterfactual_table(summary:list) -> str:
     "The counterfactual check as a markdown table: mean change and 95% interval per measure and method."
-    def cell(d): return f"{d['mean']:.3f} [{d['lo']:.3f}, {d['hi']:.3f}]"
-    lines = ["| top 5% removed by | queries | pixel RMS change | feature distance (1 - cos) | class flips |",
-             "|---|---|---|---|---|"]
-    lines += [f"| {r['method']} | {r['queries']} | {cell(r['pixel_rms'])} | {cell(r['feature_distance'])} | "
+    def cell(d, f=".3f"): return f"{d['mean']:{f}} [{d['lo']:{f}}, {d['hi']:{f}}]" if d else "-"
+    lines = ["| top 5% removed by | queries | pixel RMS change | its ratio to random's, same query (geometric mean) "
+             "| feature distance (1 - cos) | class flips |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r['method']} | {r['queries']} | {cell(r['pixel_rms'])} | "
+              f"{cell(r.get('pixel_rms_vs_random'), '.2f')} | {cell(r['feature_distance'])} | "
               f"{cell(r['class_flip'])} |" for r in summary]
     return "\n".join(lines)
 
