@@ -208,10 +208,10 @@ def rank_methods(ctx:MethodContext, methods=None, # names in `METHODS` (default:
     return rows
 
 # %% ../nbs/21_attribution_eval.ipynb #58c9fa4a
-def _bundled_encoder_sha256() -> str:
+def _bundled_encoder_sha256(ctx:MethodContext) -> str:
     "The feature space of the method `DDKIT_DEFAULT` ranks: the bundled student's encoder checksum."
     from ddkit.direct import bundled_student, encoder_checksum
-    return encoder_checksum(bundled_student().encoder)
+    return encoder_checksum(ctx.cached("bundled_encoder", lambda: bundled_student().encoder)[0])
 
 def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict:
     "Rank the methods on `gt` and write `lds_results.json` (rows, noise ceiling, top images, one scatter)."
@@ -231,7 +231,7 @@ def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict
     res = dict(plan=p, jobs_done=len(gt.done()), jobs=len(gt.jobs), seeds=used or seeds, rows=rows,
                noise_ceiling=ceiling,
                trak_tuning={k: {str(l): v for l, v in d.items()} for k, d in tuning.items()}, shown_queries=shown_q,
-               pool_idx=gt.pool()[0].tolist(), bundled_encoder_sha256=_bundled_encoder_sha256(),
+               pool_idx=gt.pool()[0].tolist(), bundled_encoder_sha256=_bundled_encoder_sha256(ctx),
                scatter=dict(method=best["method"], query=0, predicted=(masks @ s[0]).tolist(),
                             measured=outs[:, 0].tolist()))
     write_json(gt.path("lds_results.json"), res)
@@ -334,15 +334,20 @@ def lds_rank_main(argv=None):
     print(lds_table(res))
 
 # %% ../nbs/21_attribution_eval.ipynb #bf349882
+def _mean_ci(v, n_boot:int=1000, seed:int=0) -> dict:
+    "Mean of `v` and its 95% percentile-bootstrap interval (NaN bounds for a single value)."
+    from scipy.stats import bootstrap
+    v = np.asarray(v, float)
+    if len(v) < 2: return dict(mean=float(v.mean()), lo=np.nan, hi=np.nan)
+    ci = bootstrap((v,), np.mean, n_resamples=n_boot, method="percentile",
+                   random_state=np.random.default_rng(seed)).confidence_interval
+    return dict(mean=float(v.mean()), lo=float(ci.low), hi=float(ci.high))
+
 def paired_ratio(a, b, # one value per query each, the same queries in the same order (positive)
                  n_boot:int=1000, seed:int=0, eps:float=1e-6) -> dict:
     "Geometric mean over queries of `a / b` and its 95% bootstrap interval (each query its own yardstick)."
-    from scipy.stats import bootstrap
     r = np.log(np.maximum(np.asarray(a, float), eps) / np.maximum(np.asarray(b, float), eps))
-    if len(r) < 2: return dict(mean=float(np.exp(r.mean())), lo=np.nan, hi=np.nan)
-    ci = bootstrap((r,), np.mean, n_resamples=n_boot, method="percentile",
-                   random_state=np.random.default_rng(seed)).confidence_interval
-    return dict(mean=float(np.exp(r.mean())), lo=float(np.exp(ci.low)), hi=float(np.exp(ci.high)))
+    return {k: float(np.exp(v)) for k, v in _mean_ci(r, n_boot, seed).items()}
 
 # %% ../nbs/21_attribution_eval.ipynb #0e8b16fa
 def _cf_name(method:str) -> str: return method.replace(" ", "_").replace(":", "").replace(",", "")
@@ -387,15 +392,10 @@ def counterfactual(ctx:MethodContext, methods, # names in `METHODS` (`random` re
 
 def counterfactual_summary(cf:dict, n_boot:int=1000, seed:int=0) -> list:
     "Per method: mean change and 95% bootstrap interval over queries of each measure."
-    from scipy.stats import bootstrap
     res = []
     for name, rows in cf.items():
         r = dict(method=name, queries=len(rows))
-        for k in ("pixel_rms", "feature_distance", "class_flip"):
-            v = np.array([x[k] for x in rows], float)
-            ci = bootstrap((v,), np.mean, n_resamples=n_boot, method="percentile",
-                           random_state=np.random.default_rng(seed)).confidence_interval if len(v) > 1 else None
-            r[k] = dict(mean=float(v.mean()), lo=float(ci.low) if ci else np.nan, hi=float(ci.high) if ci else np.nan)
+        for k in ("pixel_rms", "feature_distance", "class_flip"): r[k] = _mean_ci([x[k] for x in rows], n_boot, seed)
         if "random" in cf and name != "random":  # the same queries' random removal as the yardstick
             r["pixel_rms_vs_random"] = paired_ratio([x["pixel_rms"] for x in rows],
                                                     [x["pixel_rms"] for x in cf["random"]], n_boot, seed)

@@ -122,9 +122,11 @@ def sampler_fidelity(teacher, clf, samplers=(("ddim", 20), ("ddim", 30), ("dpm",
                      n:int=1000, seed:int=STUDENT_SEED, cache_dir=None) -> list:
     "Label agreement and MSE of each (sampler, steps)'s sample with the reference sampler's of the same noise."
     r = teacher_reference(teacher, seed, n, *ref, cache_dir, progress=False)
-    return [dict(sampler=s, steps=k, **fit_to_reference(clf, teacher_reference(teacher, seed, n, s, k, cache_dir,
-                                                                               progress=False), r),
-                 ref=f"{ref[0]}-{ref[1]}", n=n) for s, k in samplers]
+    rows = []
+    for s, k in samplers:
+        x = teacher_reference(teacher, seed, n, s, k, cache_dir, progress=False)
+        rows.append(dict(sampler=s, steps=k, **fit_to_reference(clf, x, r), ref=f"{ref[0]}-{ref[1]}", n=n))
+    return rows
 
 # %% ../nbs/18_evaluate.ipynb #aa70d042
 @cli_errors
