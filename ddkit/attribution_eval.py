@@ -354,7 +354,7 @@ def _cf_name(method:str) -> str: return method.replace(" ", "_").replace(":", ""
 
 def _drop_stale(path:Path, removed:list):
     "Delete a stored result that removed other images than `removed` (its method's scores changed since)."
-    if path.exists() and read_json(path)["removed"] != removed: path.unlink()
+    if path.exists() and sorted(read_json(path)["removed"]) != sorted(removed): path.unlink()  # a set: order is rank
 
 def counterfactual(ctx:MethodContext, methods, # names in `METHODS` (`random` removes random images)
                    n_queries:int=20, # the first generated queries
