@@ -343,7 +343,7 @@ def compact_bank_benchmark(model, # a `DirectDiffusion`: its encoder's space, it
 
 # %% ../nbs/11_attribution.ipynb #e7fc15e4
 # the re-encoded sample first, so the explorers open on it: it ranks first of ddkit's spaces by the LDS of
-# runs/lds-mnist-4 (notebook 21), where the noise space ranks last
+# runs/lds-mnist-4 (notebook 21), where the noise space ranks far below it
 SPACES = ("reencoded", "noise", "pixel", "classifier")
 
 def query_features(space:str, encoder:DirectEncoder, noise=None, images=None, clf=None):
