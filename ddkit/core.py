@@ -10,10 +10,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'save_figure',
-           'median_seconds', 'file_sha256', 'state_dict_sha256', 'numbered_files', 'load_newest', 'folder_lock',
-           'number_arg', 'positive_arg', 'ArgParser', 'default_device', 'native_bf16', 'seed_everything',
-           'limit_threads', 'dist_info', 'init_distributed', 'rank_device', 'allreduce_mean']
+__all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'compact_png',
+           'save_figure', 'save_grid', 'median_seconds', 'file_sha256', 'state_dict_sha256', 'numbered_files',
+           'load_newest', 'folder_lock', 'number_arg', 'positive_arg', 'ArgParser', 'default_device', 'native_bf16',
+           'seed_everything', 'limit_threads', 'dist_info', 'init_distributed', 'rank_device', 'allreduce_mean']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -74,19 +74,43 @@ def read_json(path):
     "Read a JSON file."
     with open(path) as f: return json.load(f)
 
+# %% ../nbs/00_core.ipynb #5ef5f0d7
+def compact_png(path, # a PNG, rewritten in place (in `atomic_write`, the temporary file)
+               ) -> Path:
+    "Rewrite the PNG at `path` as greyscale or palette when that holds it (see above); returns `path`."
+    from PIL import Image  # Pillow comes with torchvision; matplotlib and save_image write RGB(A) only
+    with Image.open(path) as im: rgb = np.asarray(im.convert("RGB"))
+    if (rgb == rgb[..., :1]).all(): out = Image.fromarray(np.ascontiguousarray(rgb[..., 0]), "L")
+    else:
+        n = min(256, len(np.unique(rgb.reshape(-1, 3), axis=0)))
+        out = Image.fromarray(rgb).quantize(n, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out.save(path, format="PNG", optimize=True)
+    return Path(path)
+
 # %% ../nbs/00_core.ipynb #d08f43ea
 def save_figure(fig, # a matplotlib figure
                 path, # the PNG to write
                 dpi:int=100, tight:bool=False, # `tight`: crop to what is drawn (labels stay inside the image)
                 close:bool=False, # close the figure after writing (scripts; notebooks keep it to show it)
                ):
-    "Write `fig` as a PNG through `atomic_write`; returns `path`."
-    out = atomic_write(path,
-                       lambda tmp: fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight" if tight else None))
+    "Write `fig` as a compact PNG (`compact_png`) through `atomic_write`; returns `path`."
+    def _write(tmp):
+        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight" if tight else None); compact_png(tmp)
+    out = atomic_write(path, _write)
     if close:
         import matplotlib.pyplot as plt
         plt.close(fig)
     return out
+
+# %% ../nbs/00_core.ipynb #1f3112b7
+def save_grid(images, # [N,C,H,W] in [0,1]
+              path, # the PNG to write
+              **grid_kw, # torchvision's `make_grid` options: nrow, padding, pad_value
+             ) -> Path:
+    "Write `images` as one grid PNG (torchvision's `save_image`), compact and atomic; returns `path`."
+    from torchvision.utils import save_image
+    def _write(tmp): save_image(images, tmp, format="png", **grid_kw); compact_png(tmp)
+    return atomic_write(path, _write)
 
 # %% ../nbs/00_core.ipynb #ed1994e3
 def median_seconds(fn, # called with no arguments

@@ -12,7 +12,7 @@ from torch import nn
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, safe_open
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, write_json,
-                        state_dict_sha256, default_device, limit_threads)
+                        state_dict_sha256, default_device, limit_threads, save_grid)
 from .unet import Unet, fold_batchnorm
 
 # %% auto #0
@@ -271,7 +271,6 @@ def images_sha256(images:torch.Tensor) -> str:
 @cli_errors
 def sample_main(argv=None):
     "Console script `ddkit-sample`."
-    from torchvision.utils import save_image
     p = ArgParser(prog="ddkit-sample", description="Sample a MNIST Diffusion teacher to a PNG grid.")
     p.add_argument("--ckpt", type=str, default=None, help="teacher checkpoint (default: the bundled teacher)")
     p.add_argument("--n_samples", type=positive_arg(hi=10**6), default=64)
@@ -287,7 +286,7 @@ def sample_main(argv=None):
     t0 = time.time()
     imgs = sample(model, a.n_samples, a.sampler, a.steps, a.seed, a.batch_size)
     out = Path(a.output)
-    atomic_write(out, lambda tmp: save_image(imgs, tmp, nrow=int(math.ceil(math.sqrt(a.n_samples))), format="png"))
+    save_grid(imgs, out, nrow=int(math.ceil(math.sqrt(a.n_samples))))
     man = dict(teacher=str(a.ckpt or "bundled"), teacher_sha256=teacher_checksum(model), sampler=a.sampler,
                steps=a.steps or DEFAULT_STEPS[a.sampler], seed=a.seed, n_samples=a.n_samples,
                images_sha256=images_sha256(imgs),

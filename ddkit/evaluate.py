@@ -10,9 +10,9 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, load_file
-from torchvision.utils import save_image, make_grid
+from torchvision.utils import make_grid
 from .core import (ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json,
-                        read_json, limit_threads, median_seconds, DDKitError)
+                        read_json, limit_threads, median_seconds, DDKitError, save_grid)
 from .data import mnist_tensors, data_root
 from .ddpm import load_ddpm, bundled_teacher, teacher_checksum, noise_from_seeds, sample_from_noise, fast_unet
 from .metrics import (load_classifier, classifier_fid, classifier_features, sample_stats, precision_recall,
@@ -66,7 +66,7 @@ def student_report(student, teacher,
                   ):
     "Quality and diversity beside the teacher's on the same noise, fidelity to it, a controllability sweep per hook."
     imgs = torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + 500)))) for i in range(0, n, 500)])
-    if grid: atomic_write(grid, lambda tmp: save_image(imgs[:64], tmp, nrow=8, format="png"))
+    if grid: save_grid(imgs[:64], grid, nrow=8)
     if not isinstance(real, np.ndarray): real = classifier_features(real, clf)
     tea = teacher_reference(teacher, seed, n, ref_sampler, ref_steps, ref_cache, progress=False)
     qs, qt = _quality(imgs, real, clf), _quality(tea, real, clf)

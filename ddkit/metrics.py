@@ -14,7 +14,7 @@ from scipy import linalg
 from tqdm.auto import tqdm
 from safetensors.torch import save_file, load_file
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, save_figure,
-                        write_json, seed_everything, limit_threads, state_dict_sha256)
+                        write_json, seed_everything, limit_threads, state_dict_sha256, save_grid)
 from .data import mnist_tensors, to_unit_range
 
 # %% auto #0
@@ -217,7 +217,6 @@ def evaluate_teacher(model, # a loaded teacher
 def eval_teacher_main(argv=None):
     "Console script `ddkit-eval-teacher`: the quality bar on `--n` samples, as JSON and a grid."
     from ddkit.ddpm import load_ddpm, bundled_teacher, teacher_checksum
-    from torchvision.utils import save_image
     p = ArgParser(prog="ddkit-eval-teacher", description="Score a teacher's samples with the evaluation classifier.")
     p.add_argument("--ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
     p.add_argument("--n", type=positive_arg(hi=10**6), default=1000)
@@ -238,7 +237,7 @@ def eval_teacher_main(argv=None):
     r.update(teacher=str(a.ckpt or "bundled"), weights="raw" if a.raw else "ema",
              teacher_sha256=teacher_checksum(model))
     out = Path(a.output)
-    atomic_write(out.with_suffix(".png"), lambda tmp: save_image(x[:64], tmp, nrow=8, format="png"))
+    save_grid(x[:64], out.with_suffix(".png"), nrow=8)
     write_json(out, r)
     print(json.dumps({k: v for k, v in r.items() if k != "class_share"}, indent=1))
 

@@ -9,10 +9,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write,
-                        save_figure, write_json, default_device, limit_threads, seed_everything)
+                        save_figure, write_json, default_device, limit_threads, seed_everything, save_grid)
 from .core import numbered_files, load_newest
 from .data import mnist_tensors, to_model_range
 from .ddpm import (MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum,
@@ -187,7 +186,7 @@ def _save_grid(model_ema, args, path, device):
     noise = noise_from_seeds(range(10_000_000, 10_000_000 + args.n_samples))
     imgs = sample_from_noise(model_ema.module, noise.to(device), args.sampler, args.sample_steps,
                              generator=torch.Generator().manual_seed(args.seed), eps_model=net)
-    atomic_write(path, lambda tmp: save_image(imgs.cpu(), tmp, nrow=int(math.sqrt(args.n_samples)), format="png"))
+    save_grid(imgs.cpu(), path, nrow=int(math.sqrt(args.n_samples)))
 
 def _score_epoch(model_ema, args, step, epoch, path):
     "Score `args.eval_n` samples with `evaluate_teacher` (the grid's sampler, seeds 0..n-1); rewrite `quality_log.csv`."

@@ -13,12 +13,11 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 from torch.optim.swa_utils import AveragedModel
 from torch.utils.data import DataLoader, Subset
 from torch.utils.data.distributed import DistributedSampler
-from torchvision.utils import save_image
 from tqdm.auto import tqdm
 from safetensors import safe_open
 from safetensors.torch import save_file
 from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure,
-                        seed_everything,
+                        seed_everything, save_grid,
                         limit_threads, numbered_files, load_newest, positive_arg, default_device,
                         init_distributed, rank_device, allreduce_mean)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
@@ -290,8 +289,7 @@ def train_direct(args):
             _plot(out/"loss_log.csv", out/"loss_curve.png")
             import matplotlib.pyplot as plt; plt.close(plot_terms(out/"steps_log.csv", out/"loss_terms.png"))
             with torch.no_grad(): imgs = ((ema.module(*ema_encoder()(grid_noise)) + 1) / 2).clamp(0, 1).cpu()
-            atomic_write(out/f"samples_epoch_{epoch:03d}.png",
-                         lambda tmp: save_image(imgs, tmp, nrow=int(math.sqrt(args.n_samples)), format="png"))
+            save_grid(imgs, out/f"samples_epoch_{epoch:03d}.png", nrow=int(math.sqrt(args.n_samples)))
             print(f"epoch {epoch}: train {train_loss:.5f}  val MSE (EMA) {val:.5f}  (raw) {val_raw:.5f}",
                   file=sys.stderr)
         best = min(best, val)

@@ -7,8 +7,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 import torch
-from torchvision.utils import save_image, make_grid
-from .core import ArgParser, number_arg, positive_arg, cli_errors, atomic_write, write_json, limit_threads
+from .core import ArgParser, number_arg, positive_arg, cli_errors, save_grid, write_json, limit_threads
 from .ddpm import load_ddpm, bundled_teacher, noise_from_seeds, sample_from_noise, teacher_checksum, images_sha256
 from .direct import DirectDiffusion
 from .hooks import Amplify, Bias, Channels, plot_hooks
@@ -28,7 +27,7 @@ def slerp(a, b, t:float):
 
 # %% ../nbs/12_visualise.ipynb #915a8c12
 def _save(imgs, path, nrow):
-    atomic_write(path, lambda tmp: save_image(imgs, tmp, nrow=nrow, format="png", padding=2, pad_value=0.5))
+    save_grid(imgs, path, nrow=nrow, padding=2, pad_value=0.5)
 
 @torch.no_grad()
 def visualise_student(student:DirectDiffusion, teacher, output_dir="test_outputs", n_samples:int=36, seed:int=0,

@@ -20,8 +20,17 @@ def figure_outputs(cell, max_kb: int, name: str) -> list:
         if kb > max_kb:
             print(f"  {name}: a {kb:.0f} KB figure dropped (over --max_kb {max_kb}): draw it smaller", file=sys.stderr)
             continue
-        keep.append({"output_type": "display_data", "data": {"image/png": png}, "metadata": {}})
+        keep.append({"output_type": "display_data", "data": {"image/png": compact_b64(png)}, "metadata": {}})
     return keep
+
+
+def compact_b64(png: str) -> str:
+    "A base64 PNG written again by `ddkit.core.compact_png` (greyscale or palette where that holds it)."
+    import tempfile
+    from ddkit.core import compact_png
+    with tempfile.TemporaryDirectory() as d:
+        f = Path(d) / "f.png"; f.write_bytes(base64.b64decode(png))
+        return base64.b64encode(compact_png(f).read_bytes()).decode()
 
 
 def run_notebook(path: Path, skip_flags=("slow",), max_kb: int = 200) -> int:
@@ -53,11 +62,25 @@ def run_notebook(path: Path, skip_flags=("slow",), max_kb: int = 200) -> int:
     return n
 
 
+def compact_stored(path: Path):
+    "Rewrite the figures a notebook already stores with `compact_b64`, leaving everything else as it is."
+    raw, n0 = json.loads(path.read_text()), path.stat().st_size
+    for c in raw["cells"]:
+        for o in c.get("outputs", []):
+            if "image/png" in o.get("data", {}): o["data"]["image/png"] = compact_b64(o["data"]["image/png"])
+    tmp = path.with_suffix(".tmp"); tmp.write_text(json.dumps(raw, indent=1, ensure_ascii=False) + "\n"); tmp.replace(path)
+    print(f"{path}: {n0 / 1024:.0f} -> {path.stat().st_size / 1024:.0f} KB")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("notebooks", nargs="*", help="notebooks to run (default: every nbs/*.ipynb)")
     p.add_argument("--max_kb", type=int, default=200, help="drop a figure larger than this")
+    p.add_argument("--compact_only", action="store_true", help="only rewrite the stored figures compact, run nothing")
     a = p.parse_args(argv)
+    if a.compact_only:
+        for nb in [Path(n) for n in a.notebooks] or sorted(Path("nbs").glob("*.ipynb")): compact_stored(nb)
+        return
     os.environ["IN_TEST"] = "1"  # the same code paths as nbdev_test
     nbs = [Path(n) for n in a.notebooks] or sorted(Path("nbs").glob("*.ipynb"))
     for nb in nbs:
