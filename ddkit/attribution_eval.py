@@ -16,14 +16,14 @@ from .ddpm import MNISTDiffusion
 from .direct import DirectEncoder
 from .attribution import encode_images
 from .lds import lds, measured_outputs, GroundTruth, build_base, build_full, build_queries, finetune
-from .lds import claim, ceiling_report, _pool_images, query_specific
+from .lds import claim, ceiling_report, _pool_images, query_specific, lds_difference
 from .data import to_model_range
 
 # %% auto #0
 __all__ = ['DDKIT_DEFAULT', 'METHODS', 'TRAK_LAMBDAS', 'cosine_scores', 'l2_scores', 'encoder_features', 'grad_features',
-           'trak_scores', 'MethodContext', 'tune_trak', 'rank_methods', 'lds_report', 'lds_table', 'plot_lds',
-           'plot_top_images', 'plot_prediction', 'lds_rank_main', 'paired_ratio', 'counterfactual',
-           'counterfactual_summary', 'counterfactual_table', 'lds_counterfactual_main']
+           'trak_scores', 'MethodContext', 'tune_trak', 'rank_methods', 'method_leads', 'lds_report', 'lds_table',
+           'lead_table', 'plot_lds', 'plot_top_images', 'plot_prediction', 'lds_rank_main', 'paired_ratio',
+           'counterfactual', 'counterfactual_summary', 'counterfactual_table', 'lds_counterfactual_main']
 
 # %% ../nbs/21_attribution_eval.ipynb #2244c7d4
 def cosine_scores(queries, pool) -> torch.Tensor:
@@ -207,6 +207,20 @@ def rank_methods(ctx:MethodContext, methods=None, # names in `METHODS` (default:
         rows.append(row)
     return rows
 
+# %% ../nbs/21_attribution_eval.ipynb #2a798a23
+def method_leads(ctx:MethodContext, rows:list, masks, outs, # the ranking (`rank_methods`) and what it was scored on
+                 n_generated:int) -> dict:
+    "In each column, the first method's LDS minus the runner-up's, paired (`lds_difference`)."
+    leads = {}
+    for part, sl in (("generated", slice(0, n_generated)), ("test", slice(n_generated, None))):
+        for col, centre in ((part, False), (part + "_specific", True)):
+            a, b = sorted((r for r in rows if col in r), key=lambda r: -r[col]["lds"])[:2]
+            s = [METHODS[r["method"]](ctx)[0][sl].numpy() for r in (a, b)]
+            o = outs[:, sl]
+            if centre: s, o = [query_specific(x, len(x), axis=0) for x in s], query_specific(o, o.shape[1])
+            leads[col] = dict(first=a["method"], runner_up=b["method"], **lds_difference(*s, masks, o))
+    return leads
+
 # %% ../nbs/21_attribution_eval.ipynb #58c9fa4a
 def _bundled_encoder_sha256(ctx:MethodContext) -> str:
     "The feature space of the method `DDKIT_DEFAULT` ranks: the bundled student's encoder checksum."
@@ -214,7 +228,7 @@ def _bundled_encoder_sha256(ctx:MethodContext) -> str:
     return encoder_checksum(ctx.cached("bundled_encoder", lambda: bundled_student().encoder)[0])
 
 def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict:
-    "Rank the methods on `gt` and write `lds_results.json` (rows, noise ceiling, top images, one scatter)."
+    "Rank the methods on `gt` and write `lds_results.json` (rows, noise ceiling, leads, top images, one scatter)."
     ctx = ctx or MethodContext(gt)
     tuning = tune_trak(ctx)
     p, seeds = gt.plan, gt.plan["seeds"]
@@ -233,7 +247,8 @@ def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict
                trak_tuning={k: {str(l): v for l, v in d.items()} for k, d in tuning.items()}, shown_queries=shown_q,
                pool_idx=gt.pool()[0].tolist(), bundled_encoder_sha256=_bundled_encoder_sha256(ctx),
                scatter=dict(method=best["method"], query=0, predicted=(masks @ s[0]).tolist(),
-                            measured=outs[:, 0].tolist()))
+                            measured=outs[:, 0].tolist()),
+               leads=method_leads(ctx, rows, masks, outs, p["n_generated"]))
     write_json(gt.path("lds_results.json"), res)
     return res
 
@@ -249,6 +264,15 @@ def lds_table(res:dict) -> str:
     for r in sorted(res["rows"], key=lambda r: -r.get("generated", {"lds": -2})["lds"]):
         lines.append(f"| {r['method']} | {cell(r.get('generated'))} | {cell(r.get('test'))} | "
                      f"{cell(r.get('generated_specific'))} | {cell(r.get('test_specific'))} | {r['seconds']} |")
+    return "\n".join(lines)
+
+def lead_table(res:dict) -> str:
+    "How far the first method leads the second in each column, paired (`method_leads`), as a markdown table."
+    lines = ["| column | first | runner-up | LDS difference [95% CI over queries] [over subsets] | first ahead on |",
+             "|---|---|---|---|---|"]
+    for col, d in res.get("leads", {}).items():
+        lines.append(f"| {col.replace('_', ' ')} | {d['first']} | {d['runner_up']} | {d['diff']:.3f} [{d['lo']:.2f}, "
+                     f"{d['hi']:.2f}] [{d['lo_subsets']:.2f}, {d['hi_subsets']:.2f}] | {d['a_wins']:.0%} of queries |")
     return "\n".join(lines)
 
 def plot_lds(res:dict, path=None):
@@ -327,11 +351,11 @@ def lds_rank_main(argv=None):
                                                                  "first")
     gt = GroundTruth(a.dir)
     res = lds_report(gt, MethodContext(gt, a.proj_dim, a.grad_timesteps))
-    (gt.folder/"lds_table.md").write_text(lds_table(res) + "\n")
+    (gt.folder/"lds_table.md").write_text(lds_table(res) + "\n\n" + lead_table(res) + "\n")
     import matplotlib.pyplot as plt
     plt.close(plot_lds(res, gt.path("lds.png"))); plt.close(plot_prediction(res, gt.path("lds_scatter.png")))
     plt.close(plot_top_images(res, build_queries(gt)["images"], path=gt.path("lds_top.png")))
-    print(lds_table(res))
+    print(lds_table(res)); print(lead_table(res))
 
 # %% ../nbs/21_attribution_eval.ipynb #bf349882
 def _mean_ci(v, n_boot:int=1000, seed:int=0) -> dict:

@@ -10,10 +10,10 @@ from .core import DDKitError
 
 # %% auto #0
 __all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE_SEED', 'T_RANGES', 'lds_pool', 'subset_masks',
-           'lds', 'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared', 'finetune_fullbatch',
-           'loss_outputs', 'lds_jobs', 'GroundTruth', 'claim', 'build_base', 'finetune', 'build_full', 'build_queries',
-           'output_noise', 'run_job', 'parse_shard', 'build_ground_truth', 'measured_outputs', 'query_specific',
-           'ceiling_report', 'lds_build_parser', 'lds_build_main']
+           'lds', 'lds_difference', 'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared',
+           'finetune_fullbatch', 'loss_outputs', 'lds_jobs', 'GroundTruth', 'claim', 'build_base', 'finetune',
+           'build_full', 'build_queries', 'output_noise', 'run_job', 'parse_shard', 'build_ground_truth',
+           'measured_outputs', 'query_specific', 'ceiling_report', 'lds_build_parser', 'lds_build_main']
 
 # %% ../nbs/16_lds.ipynb #c4cc0da5
 def lds_pool(labels, # training labels [N] (e.g. MNIST's)
@@ -69,6 +69,21 @@ def lds(scores, # [Q, P]: each query's score for each pool image
     by_subsets = [_spearman_rows(pred[r], outputs[r]).mean()
                   for r in (rng.integers(0, len(pred), len(pred)) for _ in range(max(n_boot // 5, 20)))]
     return dict(lds=float(per_query.mean()), lo=float(ci.low), hi=float(ci.high), per_query=per_query,
+                lo_subsets=float(np.quantile(by_subsets, 0.025)), hi_subsets=float(np.quantile(by_subsets, 0.975)))
+
+# %% ../nbs/16_lds.ipynb #ea45a007
+def lds_difference(scores_a, scores_b, # [Q, P]: two methods' scores for the same queries and pool
+                   masks, outputs, # as for `lds`
+                   n_boot:int=1000, seed:int=0) -> dict:
+    "LDS of A minus LDS of B, paired over the same queries and subsets, with both 95% intervals."
+    a, b = (lds(s, masks, outputs, n_boot=10, seed=seed)["per_query"] for s in (scores_a, scores_b))
+    ci = bootstrap((a - b,), np.mean, n_resamples=n_boot, confidence_level=0.95, method="percentile",
+                   random_state=np.random.default_rng(seed)).confidence_interval
+    pa, pb = (np.asarray(masks, float) @ np.asarray(s, float).T for s in (scores_a, scores_b))
+    outputs, rng = np.asarray(outputs, float), np.random.default_rng(seed)
+    by_subsets = [(_spearman_rows(pa[r], outputs[r]) - _spearman_rows(pb[r], outputs[r])).mean()
+                  for r in (rng.integers(0, len(pa), len(pa)) for _ in range(max(n_boot // 5, 20)))]
+    return dict(diff=float((a - b).mean()), lo=float(ci.low), hi=float(ci.high), a_wins=float((a > b).mean()),
                 lo_subsets=float(np.quantile(by_subsets, 0.025)), hi_subsets=float(np.quantile(by_subsets, 0.975)))
 
 # %% ../nbs/16_lds.ipynb #59019300
