@@ -4,7 +4,7 @@
 
 # %% ../nbs/21_attribution_eval.ipynb #044e6469
 from __future__ import annotations
-import time
+import time, functools
 from pathlib import Path
 import numpy as np
 import torch
@@ -211,11 +211,11 @@ def rank_methods(ctx:MethodContext, methods=None, # names in `METHODS` (default:
 def method_leads(ctx:MethodContext, rows:list, masks, outs, # the ranking (`rank_methods`) and what it was scored on
                  n_generated:int) -> dict:
     "In each column, the first method's LDS minus the runner-up's, paired (`lds_difference`)."
-    leads = {}
+    leads, scores = {}, functools.cache(lambda name: METHODS[name](ctx)[0])  # a method often leads two columns
     for part, sl in (("generated", slice(0, n_generated)), ("test", slice(n_generated, None))):
         for col, centre in ((part, False), (part + "_specific", True)):
             a, b = sorted((r for r in rows if col in r), key=lambda r: -r[col]["lds"])[:2]
-            s = [METHODS[r["method"]](ctx)[0][sl].numpy() for r in (a, b)]
+            s = [scores(r["method"])[sl].numpy() for r in (a, b)]
             o = outs[:, sl]
             if centre: s, o = [query_specific(x, len(x), axis=0) for x in s], query_specific(o, o.shape[1])
             leads[col] = dict(first=a["method"], runner_up=b["method"], **lds_difference(*s, masks, o))

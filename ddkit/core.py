@@ -82,8 +82,8 @@ def compact_png(path, # a PNG, rewritten in place (in `atomic_write`, the tempor
     with Image.open(path) as im: rgb = np.asarray(im.convert("RGB"))
     if (rgb == rgb[..., :1]).all(): out = Image.fromarray(np.ascontiguousarray(rgb[..., 0]), "L")
     else:
-        n = min(256, len(np.unique(rgb.reshape(-1, 3), axis=0)))
-        out = Image.fromarray(rgb).quantize(n, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        img = Image.fromarray(rgb); n = len(img.getcolors(256) or range(256))  # None: more than 256 colours
+        out = img.quantize(n, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out.save(path, format="PNG", optimize=True)
     return Path(path)
 

@@ -51,23 +51,30 @@ def _spearman_rows(a, b):
     ra, rb = ra - ra.mean(0), rb - rb.mean(0)
     return (ra * rb).sum(0) / np.sqrt((ra ** 2).sum(0) * (rb ** 2).sum(0) + 1e-300)
 
+def _predicted(scores, masks, outputs):
+    "Each subset's predicted output per query, `masks @ scores.T` [m, Q], and `outputs`, shapes checked."
+    scores, masks, outputs = np.asarray(scores, float), np.asarray(masks, float), np.asarray(outputs, float)
+    if scores.shape[1] != masks.shape[1] or outputs.shape != (masks.shape[0], scores.shape[0]):
+        raise DDKitError(f"shapes scores {scores.shape}, masks {masks.shape}, outputs {outputs.shape}: "
+                         "expected [Q,P], [m,P] and [m,Q]")
+    return masks @ scores.T, outputs
+
+def _subset_draws(m:int, n_boot:int, seed:int) -> list:
+    "Index arrays resampling the m subsets with replacement, the same for every method scored with `seed`."
+    rng = np.random.default_rng(seed)
+    return [rng.integers(0, m, m) for _ in range(max(n_boot // 5, 20))]
+
 def lds(scores, # [Q, P]: each query's score for each pool image
         masks, # [m, P] boolean: the subsets (`subset_masks`)
         outputs, # [m, Q]: the measured output of the model trained on subset j, for query q
         n_boot:int=1000, seed:int=0) -> dict:
     "Linear datamodeling score: mean Spearman correlation over queries, its 95% bootstrap interval, and per query."
-    scores, masks, outputs = np.asarray(scores, float), np.asarray(masks, float), np.asarray(outputs, float)
-    if scores.shape[1] != masks.shape[1] or outputs.shape != (masks.shape[0], scores.shape[0]):
-        raise DDKitError(f"shapes scores {scores.shape}, masks {masks.shape}, outputs {outputs.shape}: "
-                         "expected [Q,P], [m,P] and [m,Q]")
-    pred = masks @ scores.T
+    pred, outputs = _predicted(scores, masks, outputs)
     per_query = _spearman_rows(pred, outputs)
     ci = bootstrap((per_query,), np.mean, n_resamples=n_boot, confidence_level=0.95, method="percentile",
                    random_state=np.random.default_rng(seed)).confidence_interval
     # queries share the subsets, so their correlations move together: resampling the subsets shows that spread too
-    rng = np.random.default_rng(seed)
-    by_subsets = [_spearman_rows(pred[r], outputs[r]).mean()
-                  for r in (rng.integers(0, len(pred), len(pred)) for _ in range(max(n_boot // 5, 20)))]
+    by_subsets = [_spearman_rows(pred[r], outputs[r]).mean() for r in _subset_draws(len(pred), n_boot, seed)]
     return dict(lds=float(per_query.mean()), lo=float(ci.low), hi=float(ci.high), per_query=per_query,
                 lo_subsets=float(np.quantile(by_subsets, 0.025)), hi_subsets=float(np.quantile(by_subsets, 0.975)))
 
@@ -76,13 +83,12 @@ def lds_difference(scores_a, scores_b, # [Q, P]: two methods' scores for the sam
                    masks, outputs, # as for `lds`
                    n_boot:int=1000, seed:int=0) -> dict:
     "LDS of A minus LDS of B, paired over the same queries and subsets, with both 95% intervals."
-    a, b = (lds(s, masks, outputs, n_boot=10, seed=seed)["per_query"] for s in (scores_a, scores_b))
+    (pa, outputs), (pb, _) = _predicted(scores_a, masks, outputs), _predicted(scores_b, masks, outputs)
+    a, b = _spearman_rows(pa, outputs), _spearman_rows(pb, outputs)
     ci = bootstrap((a - b,), np.mean, n_resamples=n_boot, confidence_level=0.95, method="percentile",
                    random_state=np.random.default_rng(seed)).confidence_interval
-    pa, pb = (np.asarray(masks, float) @ np.asarray(s, float).T for s in (scores_a, scores_b))
-    outputs, rng = np.asarray(outputs, float), np.random.default_rng(seed)
     by_subsets = [(_spearman_rows(pa[r], outputs[r]) - _spearman_rows(pb[r], outputs[r])).mean()
-                  for r in (rng.integers(0, len(pa), len(pa)) for _ in range(max(n_boot // 5, 20)))]
+                  for r in _subset_draws(len(pa), n_boot, seed)]
     return dict(diff=float((a - b).mean()), lo=float(ci.low), hi=float(ci.high), a_wins=float((a > b).mean()),
                 lo_subsets=float(np.quantile(by_subsets, 0.025)), hi_subsets=float(np.quantile(by_subsets, 0.975)))
 
