@@ -2,7 +2,7 @@
 # ONE call on a lent GPU (the device tool), prepared by tools/prepare_device.sh (.whl/, .devdata/):
 #   run(command="bash tools/device_student.sh", carry=[".whl", ".devdata"], timeout_s=600)
 # Issue 29's open lever, many epochs over many fresh pairs, which a 2-core CPU cannot afford (an epoch of 35,200 pairs
-# is 74 min there): the bundled student's own recipe (stage 6: --train_encoder --loss perceptual=0.125,dmd=1
+# is 74 min there): the bundled student's own recipe (stage 7: --train_encoder --loss perceptual=0.0625,dmd=1
 # --fake_steps 2, cosine from 5e-5, EMA 0.99) from ddkit/assets/student.safetensors, on PAIRS DDIM-30 pairs of noise
 # seed SEED (no CPU stage trained on seeds >= 3), for as many epochs as fit until BUDGET seconds after the call began.
 # The epoch count is fixed before training (the cosine schedule needs it): one timed epoch of a PROBE-pair set sizes it.
@@ -18,7 +18,7 @@ source tools/device_env.sh
 exec > >(tee -a "$OUT/device.log") 2>&1
 quiet() { tr '\r' '\n' | grep -v 'it/s\]$\|step/s\]$\|s/it\]$\|s/step\]$\|pair/s\]$\|s/pair\]$\|^ *$'; }
 stamp() { echo "[$SECONDS s] $*"; }
-RECIPE="--init_from ddkit/assets/student.safetensors --train_encoder --loss perceptual=0.125,dmd=1 --fake_steps 2 \
+RECIPE="--init_from ddkit/assets/student.safetensors --train_encoder --loss perceptual=0.0625,dmd=1 --fake_steps 2 \
   --lr 5e-5 --batch_size $BATCH --schedule cosine --ema_decay 0.99 --seed 0 --num_workers 4"
 mkdir -p "$RUN"
 
