@@ -20,9 +20,7 @@ source tools/device_env.sh
 exec > >(tee -a "$OUT/device.log") 2>&1
 T=runs/teacher-gpu; S=runs/student-gpu; P=/tmp/pack
 rm -rf "$P"; mkdir -p "$T" "$S" "$P/teacher" "$P/student"
-quiet() { tr '\r' '\n' | grep -v 'it/s\]$\|step/s\]$\|s/it\]$\|s/step\]$\|^ *$'; }
 pack() { tar -C "$P" -cf - "$1" | split -b 15M - "$OUT/$1.tar.part."; ls -la "$OUT"; }
-stamp() { echo "[$SECONDS s] $*"; }
 
 stamp "teacher: train"
 timeout -s TERM -k 30 $((TEACHER_S + 90)) bash -c "$(declare -f cli); cli ddkit.train_ddpm main ddkit-train-ddpm --preset gpu \

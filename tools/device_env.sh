@@ -8,3 +8,6 @@ mkdir -p "$DDKIT_DATA/MNIST/raw"
 for f in .devdata/*.gz; do gunzip -c "$f" > "$DDKIT_DATA/MNIST/raw/$(basename "$f" .gz)"; done
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || echo "no GPU visible"
 cli() { python3 -c "import sys; from $1 import $2 as m; sys.argv[0] = '$3'; m()" "${@:4}"; }
+# progress bars are carriage-return redraws: keep their last state out of the log the device tool returns
+quiet() { tr '\r' '\n' | grep -v 'it/s\]$\|step/s\]$\|s/it\]$\|s/step\]$\|pair/s\]$\|s/pair\]$\|^ *$'; }
+stamp() { echo "[$SECONDS s] $*"; }

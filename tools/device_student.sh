@@ -16,8 +16,6 @@ PAIRS=${PAIRS:-60000}; SEED=${SEED:-3}; BUDGET=${BUDGET:-420}; PROBE=${PROBE:-32
 BATCH=${BATCH:-64}; MAX_EPOCHS=${MAX_EPOCHS:-40}; RUN=${RUN:-runs/student-gpu-2}
 source tools/device_env.sh
 exec > >(tee -a "$OUT/device.log") 2>&1
-quiet() { tr '\r' '\n' | grep -v 'it/s\]$\|step/s\]$\|s/it\]$\|s/step\]$\|pair/s\]$\|s/pair\]$\|^ *$'; }
-stamp() { echo "[$SECONDS s] $*"; }
 RECIPE="--init_from ddkit/assets/student.safetensors --train_encoder --loss perceptual=0.0625,dmd=1 --fake_steps 2 \
   --lr 5e-5 --batch_size $BATCH --schedule cosine --ema_decay 0.99 --seed 0 --num_workers 4"
 mkdir -p "$RUN"
