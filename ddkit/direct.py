@@ -16,8 +16,8 @@ from .ddpm import MNISTDiffusion, teacher_checksum, bundled_path, bundled_teache
 from .unet import Unet
 
 # %% auto #0
-__all__ = ['ENCODER_T', 'resolve_encoder_t', 'DirectEncoder', 'encoder_checksum', 'apply_hook', 'hook_dict', 'DirectDecoder',
-           'DirectDiffusion', 'read_student', 'load_direct', 'bundled_student']
+__all__ = ['ENCODER_T', 'resolve_encoder_t', 'DirectEncoder', 'encoder_checksum', 'apply_hook', 'hook_dict', 'BottleneckMixer',
+           'DirectDecoder', 'DirectDiffusion', 'mixer_layers_of', 'read_student', 'load_direct', 'bundled_student']
 
 # %% ../nbs/06_direct.ipynb #492b08d4
 ENCODER_T = "last" # the default encoder timestep: T-1, the noise level the encoder's inputs really have
@@ -102,16 +102,43 @@ def hook_dict(hook_fn, # None, a bottleneck hook `f(features) -> features`, or a
     raise DDKitError(f"hook_fn is a {type(hook_fn).__name__}: pass a callable (the bottleneck's hook), "
                      "a dict {hook point: hook} or None")
 
+# %% ../nbs/06_direct.ipynb #5581e77c
+class BottleneckMixer(nn.Module):
+    "Transformer layers over the positions of features [B,C,H,W]; the identity until trained."
+    def __init__(self, channels:int, # the features' channels
+                 n_layers:int, # transformer layers
+                 positions:int=49, # H*W (7x7 at the bottleneck)
+                 heads:int=4, # attention heads (must divide `channels`)
+                ):
+        super().__init__()
+        self.pos = nn.Parameter(torch.zeros(1, positions, channels))
+        self.layers = nn.ModuleList(nn.TransformerEncoderLayer(channels, heads, 2 * channels, dropout=0.0,
+                                                               activation="gelu", batch_first=True, norm_first=True)
+                                    for _ in range(n_layers))
+        for l in self.layers:  # zero last maps: each residual branch adds nothing until it has learned to
+            for lin in (l.self_attn.out_proj, l.linear2): nn.init.zeros_(lin.weight); nn.init.zeros_(lin.bias)
+
+    def forward(self, h):
+        B, C, H, W = h.shape
+        x = h.flatten(2).transpose(1, 2) + self.pos
+        for l in self.layers: x = l(x)
+        return x.transpose(1, 2).reshape(B, C, H, W)
+
+
 # %% ../nbs/06_direct.ipynb #998630a3
 class DirectDecoder(nn.Module):
     "Timestep-free decoder: (features, skips) -> image in [-1,1] scale (unclamped)."
     def __init__(self, teacher:MNISTDiffusion, # the DDPM whose decoder warm-starts this one
                  warm_start:bool=True, # copy the teacher's weights (else re-initialise them)
+                 mixer_layers:int=0, # transformer layers over the bottleneck's positions first (`BottleneckMixer`)
                 ):
         super().__init__()
         u = teacher.model
         self.decoder_blocks, self.final_conv = copy.deepcopy(u.decoder_blocks), copy.deepcopy(u.final_conv)
         for b in self.decoder_blocks: b.time_mlp = nn.Identity()
+        cfg = u.config
+        c = cfg["base_dim"] * cfg["dim_mults"][-1] // 2  # the bottleneck's channels (the mid block halves them)
+        self.mixer = BottleneckMixer(c, mixer_layers) if mixer_layers else None
         if not warm_start:
             for m in self.modules():
                 if hasattr(m, "reset_parameters") and m is not self: m.reset_parameters()
@@ -119,6 +146,7 @@ class DirectDecoder(nn.Module):
 
     def forward(self, h, skips, hooks:dict|None=None):
         hooks = hooks or {}
+        if self.mixer is not None: h = self.mixer(h)
         skips = [apply_hook(hooks.get(f"skip{i}"), s, f"skip{i}") for i, s in enumerate(skips)]
         for i, (blk, s) in enumerate(zip(self.decoder_blocks, reversed(skips))):
             h = apply_hook(hooks.get(f"dec{i}"), blk(h, s, None), f"dec{i}")
@@ -131,10 +159,11 @@ class DirectDiffusion(nn.Module):
                  t:int|str|None=ENCODER_T, # the encoder's timestep ('last' = T-1, None = no time conditioning)
                  warm_start:bool=True, # the decoder starts from the teacher's weights
                  train_encoder:bool=False, # the encoder trains too
+                 mixer_layers:int=0, # transformer layers after the hook, before the decoder blocks (`BottleneckMixer`)
                 ):
         super().__init__()
         self.encoder = DirectEncoder(teacher, t, trainable=train_encoder)
-        self.decoder = DirectDecoder(teacher, warm_start)
+        self.decoder = DirectDecoder(teacher, warm_start, mixer_layers)
 
     @property
     def hook_points(self):
@@ -173,6 +202,10 @@ class DirectDiffusion(nn.Module):
         return ((self.raw(noise, hook_fn) + 1) / 2).clamp(0, 1)
 
 # %% ../nbs/06_direct.ipynb #da1b3106
+def mixer_layers_of(sd:dict) -> int:
+    "How many `BottleneckMixer` layers a decoder state dict holds (0: none)."
+    return len({k.split(".")[2] for k in sd if k.startswith("mixer.layers.")})
+
 def read_student(p, weights:str="ema"):
     "(decoder state dict, metadata) of a `ddkit-train-direct` checkpoint (EMA or raw) or an exported `.safetensors`."
     if p.is_dir(): raise DDKitError(f"{p}: is a folder, not a student file: pass its best_model.pt or an exported "
@@ -222,7 +255,7 @@ def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
     if md["teacher_sha256"] != teacher_checksum(teacher):
         raise DDKitError(f"{p}: was trained on another teacher (sha256 {str(md['teacher_sha256'])[:12]}): pass the "
                          "--ddpm_ckpt it was trained with")
-    m = DirectDiffusion(teacher, t=md["encoder_t"])
+    m = DirectDiffusion(teacher, t=md["encoder_t"], mixer_layers=mixer_layers_of(sd))
     m.decoder.load_state_dict(sd)
     if md.get("encoder") is not None: m.encoder.load_state_dict(md["encoder"])  # a student that trained its encoder
     return m.to(default_device(device) if device else "cpu").eval()

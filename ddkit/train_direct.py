@@ -21,7 +21,7 @@ from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_torch_s
                         limit_threads, numbered_files, load_newest, positive_arg, default_device,
                         init_distributed, rank_device, allreduce_mean)
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
-from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t, read_student, load_direct
+from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t, read_student, load_direct, mixer_layers_of
 from .objectives import make_objectives, parse_loss
 from .pairs import read_pairs
 from .train_ddpm import export_teacher, checkpoints
@@ -53,6 +53,10 @@ def direct_parser():
                    help="encoder timestep: 'last' (T-1, default), 'none' (no time conditioning) or 0..T-1")
     p.add_argument("--train_encoder", action="store_true",
                    help="train the encoder too (the student's feature space is then its own)")
+    p.add_argument("--mixer_layers", type=number_arg(int, 0, 64, lo_open=False), default=0,
+                   help="transformer layers over the bottleneck's 7x7 positions before the decoder blocks "
+                        "(ddkit.direct.BottleneckMixer; they start as the identity, so --init_from a student without "
+                        "them is exact)")
     p.add_argument("--loss", default="mse",
                    help="loss terms and weights (ddkit.objectives): mse, huber, perceptual, dmd, gan; e.g. "
                         "mse=0.25,dmd=1")
@@ -165,7 +169,14 @@ def _init_from(model, path, teacher):
     if md["encoder_t"] != model.encoder.t: raise DDKitError(f"--init_from {path}: its encoder runs at "
                                                             f"t={md['encoder_t']}, this run at t={model.encoder.t}: "
                                                             "pass the same --encoder_t")
-    model.decoder.load_state_dict(sd)
+    have, want = mixer_layers_of(sd), mixer_layers_of(model.decoder.state_dict())
+    if have not in (0, want): raise DDKitError(f"--init_from {path}: its decoder has {have} mixer layers, this run "
+                                               f"{want}: pass --mixer_layers {have}")
+    # a student without a mixer gets a new one, still the identity: only the mixer's keys may be missing
+    missing, unexpected = model.decoder.load_state_dict(sd, strict=False)
+    if unexpected or any(not k.startswith("mixer.") for k in missing):
+        raise DDKitError(f"--init_from {path}: its decoder does not fit this teacher's (unexpected "
+                         f"{unexpected[:2]}, missing {missing[:2]}): pass a student of this teacher")
     if md.get("encoder") is not None: model.encoder.load_state_dict(md["encoder"])
 
 def lr_lambda(schedule:str, total_steps:int, warmup:float=0.02):
@@ -190,7 +201,7 @@ def train_direct(args):
                                                            f"validation pairs out of {len(ds)}")
     train_ds, val_ds = Subset(ds, range(n_train)), Subset(ds, range(n_train, len(ds)))
     model = DirectDiffusion(teacher, t=args.encoder_t, warm_start=not args.random_init,
-                            train_encoder=args.train_encoder).to(device)
+                            train_encoder=args.train_encoder, mixer_layers=getattr(args, "mixer_layers", 0)).to(device)
     if args.init_from: _init_from(model, args.init_from, teacher)
     net = DDP(_Raw(model)) if world > 1 else _Raw(model)
     avg = ema_warmup_avg_fn(args.ema_decay, args.ema_warmup)
