@@ -25,7 +25,7 @@ from .report import students_markdown, write_between_markers, STUDENTS_BEGIN, ST
 
 # %% auto #0
 __all__ = ['STUDENT_SEED', 'teacher_reference', 'student_report', 'fit_to_reference', 'generalisation_gap', 'sampler_fidelity',
-           'eval_student_main', 'read_report', 'compare_students', 'compare_students_main']
+           'agreement_by_stability', 'eval_student_main', 'read_report', 'compare_students', 'compare_students_main']
 
 # %% ../nbs/18_evaluate.ipynb #e9a145b3
 STUDENT_SEED = 3_000_000 # first noise seed of a student's report (sweeps and inversion use offsets of it)
@@ -128,6 +128,22 @@ def sampler_fidelity(teacher, clf, samplers=(("ddim", 20), ("ddim", 30), ("dpm",
         rows.append(dict(sampler=s, steps=k, **fit_to_reference(clf, x, r), ref=f"{ref[0]}-{ref[1]}", n=n))
     return rows
 
+# %% ../nbs/18_evaluate.ipynb #43a3096c
+@torch.no_grad()
+def agreement_by_stability(student, teacher, clf, # the student (noise -> [0,1] images), its teacher, the classifier
+                           ref=("ddim", 50), alt=("ddim", 30), # the reference sampler and the one it is checked against
+                           n:int=1000, seed:int=STUDENT_SEED, cache_dir=None, min_p:float=0.9) -> dict:
+    "Label agreement with the `ref` sample on noises whose teacher digit is stable under `alt`, and on the rest."
+    imgs = torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + 500)))) for i in range(0, n, 500)])
+    pr, pa = (predict_proba(clf, teacher_reference(teacher, seed, n, *s, cache_dir, progress=False))
+              for s in (ref, alt))
+    agree = (predict_proba(clf, imgs).argmax(1) == pr.argmax(1)).float()
+    stable = (pr.argmax(1) == pa.argmax(1)) & (pr.max(1).values > min_p) & (pa.max(1).values > min_p)
+    share = lambda m: agree[m].mean().item() if m.any() else float("nan")
+    return dict(ref=f"{ref[0]}-{ref[1]}", alt=f"{alt[0]}-{alt[1]}", min_p=min_p, n=n,
+                stable_share=stable.float().mean().item(), agreement_stable=share(stable),
+                agreement_fragile=share(~stable), agreement=agree.mean().item())
+
 # %% ../nbs/18_evaluate.ipynb #aa70d042
 @cli_errors
 def eval_student_main(argv=None):
@@ -157,9 +173,16 @@ def eval_student_main(argv=None):
     p.add_argument("--fit_pairs", default=None,
                    help="a pair folder the student trained on: also score its fit to those pairs beside held-out "
                         "noise of the same sampler (the generalisation gap)")
+    p.add_argument("--stability_ref", default="ddim:30",
+                   help="sampler:steps the reference's digit is checked against to split the label agreement into "
+                        "stable and fragile noises (agreement_by_stability); '' skips it")
     p.add_argument("--output", default="student_quality.json",
                    help="JSON report; a grid (.png) and the sweep plots go beside it")
     a = p.parse_args(argv)
+    if a.stability_ref:  # checked before any work
+        try: alt = (a.stability_ref.split(":")[0], int(a.stability_ref.split(":")[1]))
+        except (IndexError, ValueError): raise DDKitError(f"--stability_ref {a.stability_ref!r}: pass sampler:steps, "
+                                                          "e.g. ddim:30, or '' to skip") from None
     limit_threads()
     teacher = load_ddpm(a.ddpm_ckpt) if a.ddpm_ckpt else bundled_teacher()
     student = load_direct(teacher, a.decoder_ckpt)
@@ -177,6 +200,9 @@ def eval_student_main(argv=None):
              wall_s=round(time.time() - t0, 1), train_wall_s=md.get("wall_s"), train_args=md.get("args", {}))
     if a.fit_pairs: r["generalisation"] = generalisation_gap(student, teacher, a.fit_pairs, clf, n=a.n,
                                                              ref_cache=a.ref_cache)
+    if a.stability_ref:
+        r["stability"] = agreement_by_stability(student, teacher, clf, (a.ref_sampler, a.ref_steps), alt, n=a.n,
+                                                cache_dir=a.ref_cache)
     for h, rows in r["sweeps"].items(): plt.close(plot_sweep(rows, out.with_name(f"{out.stem}_{h}.png")))
     write_json(out, r)
     print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets", "teacher_ref")},
