@@ -24,8 +24,9 @@ from .control import CONTROL_HOOKS, control_sweep, invert_noise, point_features,
 from .report import students_markdown, write_between_markers, STUDENTS_BEGIN, STUDENTS_END
 
 # %% auto #0
-__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_report', 'fit_to_reference', 'generalisation_gap', 'sampler_fidelity',
-           'agreement_by_stability', 'eval_student_main', 'read_report', 'compare_students', 'compare_students_main']
+__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_samples', 'student_report', 'fit_to_reference', 'generalisation_gap',
+           'sampler_fidelity', 'agreement_by_stability', 'eval_student_main', 'read_report', 'compare_students',
+           'compare_students_main']
 
 # %% ../nbs/18_evaluate.ipynb #e9a145b3
 STUDENT_SEED = 3_000_000 # first noise seed of a student's report (sweeps and inversion use offsets of it)
@@ -46,6 +47,13 @@ def teacher_reference(teacher, seed:int=STUDENT_SEED, n:int=1000, sampler:str="d
     atomic_write(p, lambda tmp: save_file({"images": imgs.contiguous()}, tmp))
     return imgs
 
+@torch.no_grad()
+def student_samples(student, # a callable noise [B,1,28,28] -> images in [0,1] (a `DirectDiffusion`)
+                    seed:int=STUDENT_SEED, n:int=1000, batch_size:int=500) -> torch.Tensor:
+    "The student's images [n,1,28,28] of noises `seed..seed+n-1`: the same noises as `teacher_reference`'s."
+    return torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + batch_size))))
+                      for i in range(0, n, batch_size)])
+
 # %% ../nbs/18_evaluate.ipynb #a5a1dd45
 def _quality(imgs, real, clf) -> dict:
     "FID, confident share, class shares, precision and recall of samples against real classifier features."
@@ -65,7 +73,7 @@ def student_report(student, teacher,
                    ref_cache=None, # folder of the cached teacher reference (default: `$DDKIT_DATA/refs`)
                   ):
     "Quality and diversity beside the teacher's on the same noise, fidelity to it, a controllability sweep per hook."
-    imgs = torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + 500)))) for i in range(0, n, 500)])
+    imgs = student_samples(student, seed, n)
     if grid: save_grid(imgs[:64], grid, nrow=8)
     if not isinstance(real, np.ndarray): real = classifier_features(real, clf)
     tea = teacher_reference(teacher, seed, n, ref_sampler, ref_steps, ref_cache, progress=False)
@@ -112,7 +120,7 @@ def generalisation_gap(student, # a callable noise [B,1,28,28] -> images in [0,1
     held = teacher_reference(teacher, seed, n, m["sampler"], m["steps"], ref_cache, progress=False)
     run = lambda z: torch.cat([student(z[i:i + batch_size]) for i in range(0, len(z), batch_size)])
     own = fit_to_reference(clf, run(z), (x + 1) / 2)  # pairs hold images in [-1,1]
-    new = fit_to_reference(clf, run(noise_from_seeds(range(seed, seed + n))), held)
+    new = fit_to_reference(clf, student_samples(student, seed, n, batch_size), held)
     return dict(pairs=str(pairs), sampler=m["sampler"], steps=m["steps"], n_pairs=n_fit, n_held_out=n, pairs_fit=own,
                 held_out=new, agreement_gap=own["label_agreement"] - new["label_agreement"])
 
@@ -134,7 +142,7 @@ def agreement_by_stability(student, teacher, clf, # the student (noise -> [0,1] 
                            ref=("ddim", 50), alt=("ddim", 30), # the reference sampler and the one it is checked against
                            n:int=1000, seed:int=STUDENT_SEED, cache_dir=None, min_p:float=0.9) -> dict:
     "Label agreement with the `ref` sample on noises whose teacher digit is stable under `alt`, and on the rest."
-    imgs = torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + 500)))) for i in range(0, n, 500)])
+    imgs = student_samples(student, seed, n)
     pr, pa = (predict_proba(clf, teacher_reference(teacher, seed, n, *s, cache_dir, progress=False))
               for s in (ref, alt))
     agree = (predict_proba(clf, imgs).argmax(1) == pr.argmax(1)).float()
