@@ -18,7 +18,7 @@ from .ddpm import noise_from_seeds, sample_from_noise, fast_unet
 from .direct import DirectDiffusion, load_direct
 from .control import plot_sweep
 from .evaluate import student_report
-from .report import bench_markdown
+from .report import bench_markdown, write_between_markers, BENCH_BEGIN, BENCH_END
 
 # %% auto #0
 __all__ = ['ABLATIONS', 'unet_throughput', 'generation_speed', 'ablation_grid', 'ablation_study', 'run_bench', 'main']
@@ -180,7 +180,7 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
         _add_ablations(r, ckpt, ablation_dir, ablation_pairs, ablation_ancestral_pairs, ablation_epochs, clf,
                        classifier_features(te[:, None].float() / 255, clf), output, markdown, ablation_kw)
         write_json(output, r)
-        atomic_write(markdown, lambda tmp: Path(tmp).write_text(bench_markdown(r)))
+        write_between_markers(markdown, bench_markdown(r), BENCH_BEGIN, BENCH_END)
         return r
     student_model = None
     if student:
@@ -226,7 +226,7 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
         r["ablations"], r["ablation_run"] = prev["ablations"], {"teacher_sha256": prev["teacher_sha256"],
                                                                 **prev.get("ablation_run", {})}
     write_json(output, r)
-    atomic_write(markdown, lambda tmp: Path(tmp).write_text(bench_markdown(r)))
+    write_between_markers(markdown, bench_markdown(r), BENCH_BEGIN, BENCH_END)
     return r
 
 # %% ../nbs/19_bench.ipynb #f5d87e55

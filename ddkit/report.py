@@ -9,8 +9,9 @@ from .core import atomic_write
 from .control import CONTROL_HOOKS
 
 # %% auto #0
-__all__ = ['HOOK_TITLES', 'STUDENTS_BEGIN', 'STUDENTS_END', 'write_between_markers', 'vs_teacher_markdown', 'sweep_markdown',
-           'student_markdown', 'students_markdown', 'ablation_markdown', 'bench_markdown']
+__all__ = ['HOOK_TITLES', 'STUDENTS_BEGIN', 'STUDENTS_END', 'BENCH_BEGIN', 'BENCH_END', 'write_between_markers',
+           'vs_teacher_markdown', 'sweep_markdown', 'student_markdown', 'students_markdown', 'ablation_markdown',
+           'bench_markdown']
 
 # %% ../nbs/17_report.ipynb #7527910a
 def write_between_markers(path, # the markdown file (created if missing)
@@ -20,7 +21,8 @@ def write_between_markers(path, # the markdown file (created if missing)
     "Replace the text between `begin` and `end` in `path` with `section` (append it when the markers are missing)."
     old = Path(path).read_text() if Path(path).exists() else ""
     i, j = old.find(begin), old.find(end)
-    new = old[:i] + section + old[j + len(end):] if i >= 0 and j > i else old.rstrip() + "\n\n" + section + "\n"
+    new = (old[:i] + section + old[j + len(end):] if i >= 0 and j > i
+           else (old.rstrip() + "\n\n" if old.strip() else "") + section + "\n")
     atomic_write(path, lambda tmp: Path(tmp).write_text(new))
     return new
 
@@ -161,9 +163,11 @@ Read it with the classifier-FID, the label agreement and the grid.
 {grid}"""
 
 # %% ../nbs/17_report.ipynb #3b401687
+BENCH_BEGIN, BENCH_END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
 def bench_markdown(r, # the dict `run_bench` writes to results.json
                   ) -> str:
-    "BENCHMARKS.md from a benchmark run's results."
+    "The benchmark run's section of BENCHMARKS.md, between `BENCH_BEGIN` and `BENCH_END` (the rest is other tools')."
     sp = r["unet_image_steps_per_s"]
     bss = sorted({int(k.split("/bs")[1]) for k in sp})
     # results.json is written with sorted keys, so the tables fix their own row order (a rerun from the JSON reads
@@ -178,7 +182,8 @@ def bench_markdown(r, # the dict `run_bench` writes to results.json
                          for k, v in sorted(gen.items(), key=lambda kv: -kv[1]))
     ablations = (ablation_markdown(r["ablations"], r.get("ablation_run"), r["teacher_sha256"]) if r.get("ablations")
                  else "")
-    return f"""# Benchmarks
+    return BENCH_BEGIN + f"""
+# Benchmarks
 
 Measured in one run of `ddkit-bench` on {r['machine']} ({r['threads']} torch threads), torch {r['torch']}, {r['date']}.
 Teacher: `{r['teacher']}` (sha256 `{r['teacher_sha256'][:12]}`). Raw figures: `benchmarks/results.json`.
@@ -204,4 +209,4 @@ Folding BatchNorm into the convolutions is {r['fold_speedup']:.2f}x the eager UN
 {q}
 
 Real-vs-real floor (train[:10k] vs test 10k): **{r['fid_floor']:.2f}**.
-""" + (student_markdown(r) if "student" in r else "") + ablations
+""" + (student_markdown(r) if "student" in r else "") + ablations + "\n" + BENCH_END
