@@ -27,6 +27,7 @@ rows=(  # report | label | weights
   "$R-20/eval/epoch0.json|+ 1 epoch more of its recipe (session 38, not bundled)|$(ckpt 20 0)"
   "$R-21/eval/epoch0.json|+ 14,000 fresh pairs again (session 39, not bundled)|$(ckpt 21 0)"
   "$R-22/eval/epoch0.json|+ 4 fake-score updates a step (session 39, not bundled)|$(ckpt 22 0)"
+  "$R-23/eval/epoch0.json|+ 14,000 fresh pairs at 3x the lr (session 39, not bundled)|$(ckpt 23 0)"
 )
 reports=(); labels=(); weights=()
 for r in "${rows[@]}"; do IFS='|' read -r a b c <<< "$r"; reports+=("$a"); labels+=("$b"); weights+=("$c"); done
