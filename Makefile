@@ -4,8 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
-.PHONY: demo test bench bench-explorers bench-bank bench-speed ablations export figures clean-nbs check-sync install \
-  teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher lds lds-counterfactual
+.PHONY: demo test bench bench-explorers bench-bank bench-speed students-table ablations export figures clean-nbs \
+  check-sync install teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher lds lds-counterfactual
 
 install: $(STAMP)
 
@@ -60,6 +60,11 @@ bench-speed: $(STAMP)
 		r = gs(t, s, 100, 5, ('ancestral',), 50); r = dict(r, speedup=r['student-1'] / r['ancestral-1000'], \
 		batch=100, threads=torch.get_num_threads()); write_json('benchmarks/speed_b100.json', r)"
 	cat benchmarks/speed_b100.json
+
+# BENCHMARKS.md's "One-step students side by side" from the committed reports (one row a run; the bundled stages'
+# weights restored from git history, images/s measured in one run: idle cores)
+students-table: $(STAMP)
+	PATH=$(abspath $(BIN)):$$PATH bash tools/students_table.sh
 
 ablations: $(STAMP)
 	DDKIT_THREADS=$${DDKIT_THREADS:-2} $(BIN)/ddkit-bench --ablations_only --output benchmarks/results.json \
