@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.ddkit-installed
 
 .PHONY: demo test bench bench-explorers bench-bank bench-speed students-table ablations export figures clean-nbs \
-  check-sync install teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher lds lds-counterfactual
+  check-sync install teacher score-teacher bundle-teacher student student-dmd bundle-student next-teacher lds \
+  lds-counterfactual
 
 install: $(STAMP)
 
