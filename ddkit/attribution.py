@@ -10,8 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from safetensors.torch import save_file, load_file
-from .core import DDKitError, atomic_write, save_figure, write_json, read_json, native_bf16
+from .core import DDKitError, atomic_write, save_figure, write_json, read_json, native_bf16, save_tensors, load_tensors
 from .data import mnist_tensors, to_model_range, data_root
 from .ddpm import teacher_checksum
 from .ddpm import MNISTDiffusion, bundled_path
@@ -28,7 +27,7 @@ __all__ = ['SHIPPED_BANK_D', 'SHIPPED_BANK_CANDIDATES', 'SHIPPED_BANK_DTYPE', 'S
 # %% ../nbs/11_attribution.ipynb #ff2964e9
 @torch.inference_mode()
 def encode_images(encoder:DirectEncoder, images, # uint8 [N,28,28] or float [-1,1] [N,1,28,28]
-                  batch_size:int=64, # 64 a call: 442 img/s on one core, 500 a call: 158 (bundled student, session 27)
+                  batch_size:int=64, # 64 a call: 442 img/s on one core, 500 a call: 158 (bundled student)
                   progress:bool=True, desc="encoding",
                   bf16:bool=False, # run in bfloat16 (autocast): for a candidate stage that an exact pass re-ranks
                  ):
@@ -54,6 +53,8 @@ def as_encoder(source) -> DirectEncoder:
                      "DirectEncoder or a teacher")
 
 # %% ../nbs/11_attribution.ipynb #473575f0
+_REBUILD = "delete it, and it is built again on next use"
+
 def _bank_manifest(path, sha:str) -> dict:
     "The manifest beside a cached bank; refused in one line when another encoder's space is in it."
     man = read_json(Path(path).with_suffix(".json"))
@@ -72,13 +73,12 @@ def feature_bank(source, # a student, a `DirectEncoder`, or a teacher (its encod
     if path is not None and Path(path).exists():
         man = _bank_manifest(path, sha)
         if n is None or man["count"] == n:
-            d = load_file(str(path)); return d["features"].float(), d["labels"]
+            d, _ = load_tensors(path, fix=_REBUILD); return d["features"].float(), d["labels"]
     xs, ys = mnist_tensors(train=True)
     if n: xs, ys = xs[:n], ys[:n]
     feats = encode_images(enc, xs, progress=progress, desc="feature bank")
     if path is not None:
-        atomic_write(path,
-                     lambda tmp: save_file({"features": feats.to(dtype).contiguous(), "labels": ys.contiguous()}, tmp))
+        save_tensors({"features": feats.to(dtype), "labels": ys}, path)
         write_json(Path(path).with_suffix(".json"),
                    dict(encoder_sha256=sha, encoder_t=enc.t, count=len(xs), dtype=str(dtype),
                                                          shape=list(feats.shape[1:])))
@@ -183,7 +183,7 @@ def shipped_bank_path() -> Path:
     return bundled_path("student_bank.safetensors")
 
 def _load_compact(path, sha, candidates):
-    man, t = _bank_manifest(path, sha), load_file(str(path))
+    man, (t, _) = _bank_manifest(path, sha), load_tensors(path, fix=_REBUILD)
     return CompactBank(t["coords"], t["norms"], t["mean"], t["basis"].float(), t["labels"].long(), sha,
                        man.get("candidates", candidates), t.get("scale"))
 
@@ -231,7 +231,7 @@ def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space 
              basis=basis.half().contiguous(), labels=ys.to(torch.uint8).contiguous())
     if dtype == "int8": t["coords"], t["scale"] = quantize_columns(t["coords"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, lambda tmp: save_file(t, tmp))
+    save_tensors(t, path)
     write_json(path.with_suffix(".json"), dict(encoder_sha256=sha, encoder_t=enc.t, count=len(xs), d=d, fit_n=fit_n,
                                                candidates=candidates, dtype=dtype,
                                                encoded_in="bfloat16" if bf16 else "float32",
@@ -367,10 +367,10 @@ def bank_in_space(space:str, feats=None, clf=None, n:int|None=None):
     clf = clf or load_classifier()
     # one minute on a core for the 60k: kept under the data root, one file per classifier (15 MB in float16)
     p = data_root()/"banks"/f"classifier_{state_dict_sha256(clf.state_dict())[:12]}_{n or 'all'}.safetensors"
-    if p.exists(): return load_file(str(p))["features"].float()
+    if p.exists(): return load_tensors(p, fix=_REBUILD)[0]["features"].float()
     with torch.no_grad(): f = torch.from_numpy(classifier_features(xs[:, None].float() / 255, clf)).half()
     p.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(p, lambda tmp: save_file({"features": f.contiguous()}, tmp))
+    save_tensors({"features": f}, p)
     return f.float()  # as it reads back from the cache
 
 # %% ../nbs/11_attribution.ipynb #a7abe9c6

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import DDKitError, atomic_torch_save, write_json, read_json, save_figure, cli_errors, ArgParser
+from .core import DDKitError, write_json, read_json, save_figure, cli_errors, ArgParser, save_tensors, load_tensors
 from .core import limit_threads, positive_arg
 from .ddpm import MNISTDiffusion
 from .direct import DirectEncoder
@@ -96,10 +96,12 @@ class MethodContext:
     def cached(self, key:str, fn, disk:bool=False):
         "`fn()` once per key, with the seconds it took: (value, seconds); `disk`: kept in the folder's features/."
         if key in self._cache: return self._cache[key]
-        p = self.gt.path(f"features/{key}_{self.proj_dim}_{self.n_timesteps}.pt")
-        if disk and p.exists(): self._cache[key] = tuple(torch.load(p).values()); return self._cache[key]
+        p = self.gt.path(f"features/{key}_{self.proj_dim}_{self.n_timesteps}.safetensors")
+        if disk and p.exists():
+            t, md = load_tensors(p, fix="delete it, and it is computed again")
+            self._cache[key] = (t["value"], float(md["seconds"])); return self._cache[key]
         t0 = time.perf_counter(); v = fn(); self._cache[key] = (v, time.perf_counter() - t0)
-        if disk: p.parent.mkdir(exist_ok=True); atomic_torch_save(dict(value=v, seconds=self._cache[key][1]), p)
+        if disk: save_tensors({"value": v}, p, seconds=self._cache[key][1])
         return self._cache[key]
 
     def grads(self, kind:str, which:str):
@@ -158,7 +160,7 @@ def _random(ctx):
     return torch.randn(len(ctx.queries), len(ctx.pool_images), generator=torch.Generator().manual_seed(0)), 0.0, 0.0
 
 # ddkit.attribution's default space (the explorers open on it): the bundled student's encoder of the re-encoded
-# sample since session 32 (before it, the noise: "ddkit: encoder at T-1, of the noise")
+# sample  (before it, the noise: "ddkit: encoder at T-1, of the noise")
 DDKIT_DEFAULT = "ddkit: bundled student's encoder, re-encoded"
 METHODS = {"random": _random,
            "pixel cosine": _feature_method(_pixels), "pixel L2": _feature_method(_pixels, l2_scores),

@@ -10,10 +10,13 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['DDKitError', 'cli_errors', 'atomic_write', 'atomic_torch_save', 'write_json', 'read_json', 'compact_png',
-           'save_figure', 'save_grid', 'median_seconds', 'file_sha256', 'state_dict_sha256', 'numbered_files',
-           'load_newest', 'folder_lock', 'number_arg', 'positive_arg', 'ArgParser', 'default_device', 'native_bf16',
-           'seed_everything', 'limit_threads', 'dist_info', 'init_distributed', 'rank_device', 'allreduce_mean']
+__all__ = ['DDKitError', 'cli_errors', 'check_arg', 'atomic_write', 'check_writable', 'atomic_torch_save', 'write_json',
+           'read_json', 'compact_png', 'save_figure', 'save_grid', 'median_seconds', 'file_sha256', 'state_dict_sha256',
+           'tensor_leaves', 'tree_sha256', 'first_nonfinite', 'save_checkpoint', 'verify_checkpoint', 'load_checkpoint',
+           'numbered_files', 'load_newest', 'bundled_path', 'verify_bundled', 'write_assets_manifest', 'save_tensors',
+           'load_tensors', 'folder_lock', 'number_arg', 'positive_arg', 'ArgParser', 'default_device', 'native_bf16',
+           'seed_everything', 'env_int', 'limit_threads', 'dist_info', 'init_distributed', 'rank_device',
+           'allreduce_mean']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -22,6 +25,9 @@ class DDKitError(Exception):
 _PATH_ERRORS = {FileExistsError: "exists and is not a folder",
                 NotADirectoryError: "part of this path is a file, not a folder",
                 IsADirectoryError: "is a folder, not a file", PermissionError: "is not writable here"}
+import errno
+_DISK_ERRORS = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
+                errno.EROFS: "the file system is read-only", errno.EIO: "input/output error on the disk"}
 
 def cli_errors(fn):
     "Wrap a console-script `main`: print a `DDKitError`, or an output path that cannot be written, as one line; exit 2."
@@ -35,7 +41,31 @@ def cli_errors(fn):
             path = getattr(e, "filename2", None) or e.filename
             print(f"error: {path}: {_PATH_ERRORS[type(e)]}: pass another path", file=sys.stderr)
             sys.exit(2)
+        except OSError as e:
+            if e.errno not in _DISK_ERRORS: raise
+            # atomic writes leave the last complete file in place: nothing finished is lost
+            where = f"{e.filename}: " if e.filename else ""
+            print(f"error: {where}{_DISK_ERRORS[e.errno]} (the files written before are intact): free space or pass "
+                  "another output path, then run again (--resume where the command has it)", file=sys.stderr)
+            sys.exit(2)
     return _inner
+
+# %% ../nbs/00_core.ipynb #e4c931c6
+def check_arg(name:str, # the argument's name, as the caller wrote it
+              value, kind=int, # int or float
+              lo=None, hi=None, # the accepted range, both ends included (None: unbounded)
+              none_ok:bool=False, # whether None (a default) is accepted
+             ):
+    "`value` when it is a finite `kind` within [lo, hi]; else a `DDKitError` naming `name`, the value and the range."
+    import math
+    if value is None and none_ok: return value
+    ok = isinstance(value, (int, float) if kind is float else int) and not isinstance(value, bool)
+    ok = ok and math.isfinite(value) and (lo is None or value >= lo) and (hi is None or value <= hi)
+    if not ok:
+        rng = " and ".join(s for s in (f">= {lo}" if lo is not None else "", f"<= {hi}" if hi is not None else "") if s)
+        raise DDKitError(f"{name}={value!r}: must be a{'n integer' if kind is int else ' number'}"
+                         f"{' ' + rng if rng else ''}{' or None' if none_ok else ''}")
+    return value
 
 # %% ../nbs/00_core.ipynb #b8a47de1
 def atomic_write(path, # where the file should end up
@@ -58,9 +88,26 @@ def atomic_write(path, # where the file should end up
     return path
 
 # %% ../nbs/00_core.ipynb #abeea539
+def check_writable(folder) -> Path:
+    "`folder`, once a file could be written in it and removed; else one line naming it (before any long work)."
+    folder = Path(folder)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ddkit-write-check."); os.write(fd, b"x"); os.close(fd)
+        os.unlink(tmp)
+    except OSError as e:
+        why = _DISK_ERRORS.get(e.errno) or _PATH_ERRORS.get(type(e)) or e.strerror
+        raise DDKitError(f"{folder}: cannot be written ({why}): free space or pass another output folder") from None
+    return folder
+
+def _write_bytes(tmp, data:bytes):
+    "Python's own write, so a full disk is an `OSError` (ENOSPC) that `cli_errors` can name, not a library's message."
+    with open(tmp, "wb") as f: f.write(data)
+
 def atomic_torch_save(obj, path):
-    "`torch.save` through `atomic_write`."
-    return atomic_write(path, lambda tmp: torch.save(obj, tmp))
+    "`torch.save` through `atomic_write` (serialised in memory first)."
+    import io
+    buf = io.BytesIO(); torch.save(obj, buf)
+    return atomic_write(path, lambda tmp: _write_bytes(tmp, buf.getvalue()))
 
 # %% ../nbs/00_core.ipynb #34542ac8
 def write_json(path, obj):
@@ -144,6 +191,63 @@ def state_dict_sha256(sd):
         h.update(t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
     return h.hexdigest()
 
+# %% ../nbs/00_core.ipynb #81b79130
+def tensor_leaves(obj, key:str=""):
+    "Yield (`key/path`, leaf) for every leaf of nested dicts, lists and tuples, keys in sorted order."
+    if isinstance(obj, dict):
+        for k in sorted(obj, key=str): yield from tensor_leaves(obj[k], f"{key}/{k}")
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj): yield from tensor_leaves(v, f"{key}/{i}")
+    else: yield key, obj
+
+def tree_sha256(obj) -> str:
+    "SHA-256 of a nested checkpoint: its keys, its tensors' shapes, dtypes and bytes, and its other values."
+    h = hashlib.sha256()
+    for k, v in tensor_leaves(obj):
+        if torch.is_tensor(v):
+            t = v.detach().cpu().contiguous().reshape(-1)
+            h.update(f"{k}|{tuple(v.shape)}|{t.dtype}|".encode())
+            h.update(t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+        else: h.update(f"{k}={v!r}|".encode())
+    return h.hexdigest()
+
+def first_nonfinite(obj) -> str|None:
+    "The key of the first floating tensor in `obj` holding NaN or an infinity, or None."
+    for k, v in tensor_leaves(obj):
+        if torch.is_tensor(v) and v.is_floating_point() and not torch.isfinite(v).all(): return k.lstrip("/")
+    return None
+
+# %% ../nbs/00_core.ipynb #2aed8fa7
+def save_checkpoint(obj:dict, # tensors, numbers, strings, in nested dicts and lists
+                    path):
+    "Write a training checkpoint atomically, with the `tree_sha256` of its contents under the key `sha256`."
+    return atomic_torch_save({**obj, "sha256": tree_sha256(obj)}, path)
+
+def verify_checkpoint(ck, path, checksum:bool=True, # `checksum`: refuse a checkpoint that carries none
+                     ) -> dict:
+    "`ck` without its `sha256`, once that matches its contents and every weight is finite; else a one-line error."
+    if not isinstance(ck, dict): raise DDKitError(f"{path}: holds a {type(ck).__name__}, not a checkpoint: pass a "
+                                                  "file written by a ddkit trainer")
+    ck = dict(ck); want = ck.pop("sha256", None)
+    if want is None and checksum: raise DDKitError(f"{path}: carries no checksum (not written by this ddkit): pass a "
+                                                   "checkpoint written by a ddkit trainer")
+    if want is not None and tree_sha256(ck) != want:
+        raise DDKitError(f"{path}: does not match its checksum (the file is damaged): restore a copy, or resume from "
+                         "the checkpoint before it")
+    if bad := first_nonfinite(ck): raise DDKitError(f"{path}: {bad} holds NaN or infinite values: restore a copy, or "
+                                                    "resume from the checkpoint before it")
+    return ck
+
+def load_checkpoint(path, device="cpu", checksum:bool=True) -> dict:
+    "A checkpoint's contents (tensors and values only: `weights_only`, no code runs), verified (`verify_checkpoint`)."
+    p = Path(path)
+    try: ck = torch.load(p, map_location=device, weights_only=True)
+    except Exception as e:
+        why = "holds pickled Python objects (weights_only)" if "weights_only" in str(e) else "is truncated or damaged"
+        raise DDKitError(f"{p}: cannot be read as a checkpoint ({type(e).__name__}): it {why}; restore a copy, or "
+                         "pass a file written by a ddkit trainer") from None
+    return verify_checkpoint(ck, p, checksum)
+
 # %% ../nbs/00_core.ipynb #53410aee
 def numbered_files(folder, pattern:str) -> list:
     "Files of `folder` matching `pattern`, oldest first by the last number in their names."
@@ -152,17 +256,71 @@ def numbered_files(folder, pattern:str) -> list:
 
 def load_newest(paths, # checkpoints, oldest first (`numbered_files`)
                 device="cpu"):
-    "(path, contents) of the newest checkpoint that loads (weights only); damaged ones are renamed `*.damaged`."
+    "(path, contents) of the newest checkpoint that loads and verifies; damaged ones are renamed `*.damaged`."
     for p in reversed(list(paths)):
-        try: return p, torch.load(p, map_location=device, weights_only=True)
-        except Exception as e:
+        try: return p, load_checkpoint(p, device)
+        except DDKitError as e:
             bad = p.with_name(p.name + ".damaged"); p.rename(bad)
-            print(f"warning: {p} cannot be read ({type(e).__name__}): set aside as {bad.name}; resuming from the "
-                  "checkpoint before it",
+            print(f"warning: {str(e).split(': ')[1]}: {p} set aside as {bad.name}; resuming from the checkpoint before it",
                   file=sys.stderr)
     if paths: raise DDKitError(f"no checkpoint in {Path(paths[0]).parent} loads (each set aside as *.damaged): start "
                                "again without --resume, or restore a copy")
     return None, None
+
+# %% ../nbs/00_core.ipynb #f1f0b234
+def bundled_path(name:str) -> Path:
+    "Path of a file in ddkit's package data (`ddkit/assets`)."
+    import ddkit
+    return Path(ddkit.__file__).parent/"assets"/name
+
+_VERIFIED = {}  # (path, size, mtime) -> True: each bundled file is hashed once per process
+
+def verify_bundled(path) -> Path:
+    "`path`, after checking a file of `ddkit/assets` against the sha256 in `assets/MANIFEST.json` (once per process)."
+    p = Path(path); st = p.stat(); key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    if key in _VERIFIED: return p
+    want = read_json(bundled_path("MANIFEST.json")).get(p.name)
+    if want is None: raise DDKitError(f"{p}: not listed in {bundled_path('MANIFEST.json')}: reinstall ddkit")
+    if file_sha256(p) != want: raise DDKitError(f"{p}: does not match its sha256 in the assets manifest (the install "
+                                                "is damaged): reinstall ddkit")
+    _VERIFIED[key] = True
+    return p
+
+def write_assets_manifest() -> dict:
+    "Record the sha256 of every weights file in `ddkit/assets` in its `MANIFEST.json` (after bundling a model)."
+    files = sorted(bundled_path("").glob("*.safetensors"))
+    man = {p.name: file_sha256(p) for p in files}
+    write_json(bundled_path("MANIFEST.json"), man)
+    return man
+
+# %% ../nbs/00_core.ipynb #6f35ed9b
+def save_tensors(tensors:dict, # name -> tensor
+                 path, # the `.safetensors` to write
+                 **meta, # string metadata stored with them
+                ) -> Path:
+    "Write `tensors` as safetensors, atomically, with `meta` and their `state_dict_sha256` under `sha256`."
+    from safetensors.torch import save
+    t = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+    md = {**{k: str(v) for k, v in meta.items()}, "sha256": state_dict_sha256(t)}
+    data = save(t, metadata=md)
+    return atomic_write(path, lambda tmp: _write_bytes(tmp, data))
+
+def load_tensors(path, # a `.safetensors` file
+                 fix:str="restore a copy", # what to tell a person when the file is bad
+                ) -> tuple[dict, dict]:
+    "(tensors, metadata) of a safetensors file: its checksum verified, every tensor finite; else one line with `fix`."
+    from safetensors import safe_open
+    p = Path(path)
+    if not p.is_file(): raise DDKitError(f"{p}: {'is a folder, not a file' if p.is_dir() else 'no such file'}: {fix}")
+    if p.resolve().parent == bundled_path("").resolve(): verify_bundled(p)
+    try:
+        with safe_open(str(p), "pt") as f: md = f.metadata() or {}; t = {k: f.get_tensor(k) for k in f.keys()}
+    except Exception as e: raise DDKitError(f"{p}: cannot be read as safetensors ({type(e).__name__}): the file is "
+                                            f"truncated or damaged; {fix}") from None
+    if "sha256" in md and state_dict_sha256(t) != md["sha256"]:
+        raise DDKitError(f"{p}: does not match its checksum (the file is damaged): {fix}")
+    if bad := first_nonfinite(t): raise DDKitError(f"{p}: {bad} holds NaN or infinite values: {fix}")
+    return t, md
 
 # %% ../nbs/00_core.ipynb #ee11447f
 from contextlib import contextmanager
@@ -241,9 +399,21 @@ def seed_everything(seed:int):
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
 
 # %% ../nbs/00_core.ipynb #bc7584af
-def limit_threads(n=None):
-    "Cap torch's intra-op threads (env `DDKIT_THREADS` or `n`) so parallel workers don't oversubscribe the cores."
-    n = n or os.environ.get("DDKIT_THREADS")
+def env_int(name:str, # an environment variable
+            lo:int=1, hi:int=4096, # the accepted range
+           ) -> int|None:
+    "The whole number in `$name` within [lo, hi], None when unset or empty; else a one-line error naming it."
+    s = os.environ.get(name, "").strip()
+    if not s: return None
+    try: v = int(s)
+    except ValueError: v = None
+    if v is None or not lo <= v <= hi:
+        raise DDKitError(f"{name}={s!r}: must be a whole number from {lo} to {hi}: set it so, or unset it")
+    return v
+
+def limit_threads(n:int|None=None):
+    "Cap torch's intra-op threads (`n`, else env `DDKIT_THREADS`) so parallel workers don't oversubscribe the cores."
+    n = n or env_int("DDKIT_THREADS")
     if n: torch.set_num_threads(int(n))
     return torch.get_num_threads()
 

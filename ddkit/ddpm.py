@@ -10,15 +10,15 @@ import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
-from safetensors.torch import save_file, safe_open
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, write_json,
-                        state_dict_sha256, default_device, limit_threads, save_grid)
+                        state_dict_sha256, default_device, limit_threads, save_grid, bundled_path, save_tensors,
+                        load_tensors, verify_checkpoint, check_arg)
 from .unet import Unet, fold_batchnorm
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'DEFAULT_STEPS', 'cosine_betas', 'MNISTDiffusion', 'infer_config', 'load_ddpm', 'save_ddpm',
-           'teacher_checksum', 'noise_from_seeds', 'fast_unet', 'sample_from_noise', 'sample', 'bundled_path',
-           'bundled_teacher', 'images_sha256', 'sample_main']
+           'teacher_checksum', 'noise_from_seeds', 'fast_unet', 'sample_from_noise', 'sample', 'bundled_teacher',
+           'images_sha256', 'sample_main']
 
 # %% ../nbs/03_ddpm.ipynb #f87e83ec
 def cosine_betas(timesteps:int=1000, epsilon:float=0.008):
@@ -100,12 +100,7 @@ def _read_state_dict(path, ema):
     if path.stat().st_size == 0: raise DDKitError(f"{path}: is empty (0 bytes): the copy or the save did not finish; "
                                                   "copy it again")
     if path.suffix == ".safetensors":
-        try:
-            with safe_open(str(path), "pt") as f:
-                meta = f.metadata() or {}
-                sd = {k: f.get_tensor(k) for k in f.keys()}
-        except Exception as e: raise DDKitError(f"{path}: cannot be read as safetensors ({type(e).__name__}): the file "
-                                                "is truncated or damaged; copy it again") from None
+        sd, meta = load_tensors(path, fix="copy it again")
         return sd, json.loads(meta["config"]) if "config" in meta else None
     try: ck = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:
@@ -115,6 +110,8 @@ def _read_state_dict(path, ema):
                              "(weights_only=True): re-save the state dicts") from None
         raise DDKitError(f"{path}: cannot be read as a torch checkpoint ({type(e).__name__}: {msg}): the file is "
                          "truncated or damaged; copy it again") from None
+    # the original format carries no checksum; ddkit's trainer adds one, verified here (and every weight finite)
+    if isinstance(ck, dict): ck = verify_checkpoint(ck, path, checksum=False)
     if not isinstance(ck, dict) or "model" not in ck:
         keys = list(ck)[:5] if isinstance(ck, dict) else type(ck).__name__
         raise DDKitError(f"{path}: not a MNIST Diffusion checkpoint (expected keys 'model' and 'model_ema', found "
@@ -150,9 +147,7 @@ def load_ddpm(path, # `steps_XXXXXXXX.pt` (original format) or ddkit `.safetenso
 # %% ../nbs/03_ddpm.ipynb #3d1c1274
 def save_ddpm(model:MNISTDiffusion, path, **meta):
     "Save a teacher as ddkit `.safetensors` (weights + config JSON in the metadata), atomically."
-    sd = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    md = {"format": "ddkit-ddpm", "config": json.dumps(model.config), **{k: str(v) for k, v in meta.items()}}
-    return atomic_write(path, lambda tmp: save_file(sd, tmp, metadata=md))
+    return save_tensors(model.state_dict(), path, format="ddkit-ddpm", config=json.dumps(model.config), **meta)
 
 # %% ../nbs/03_ddpm.ipynb #334f2b44
 def teacher_checksum(model:MNISTDiffusion) -> str:
@@ -206,7 +201,11 @@ def sample_from_noise(model:MNISTDiffusion, # the teacher
                       on_step=None, # `on_step(t, x0)` after each DDIM/DPM step; x0: DDIM's x0 prediction (else None)
                      ):
     "Run one sampler from the given noise; returns images in [0,1]."
+    if not isinstance(model, MNISTDiffusion): raise DDKitError(f"model is a {type(model).__name__}: pass a teacher "
+                                                               "(MNISTDiffusion), e.g. bundled_teacher()")
     if sampler not in SAMPLERS: raise DDKitError(f"unknown sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
+    check_arg("steps", steps, lo=1, hi=model.timesteps, none_ok=True)
+    if not torch.is_tensor(noise): raise DDKitError(f"noise is a {type(noise).__name__}: pass a tensor [B,1,28,28]")
     if noise.ndim != 4 or noise.shape[1:] != (model.in_channels, model.image_size, model.image_size):
         raise DDKitError(f"noise has shape {tuple(noise.shape)}: expected "
                          f"[B,{model.in_channels},{model.image_size},{model.image_size}]")
@@ -238,6 +237,10 @@ def sample(model:MNISTDiffusion, # the teacher
            batch_size:int=50, # images per UNet call (50 was the fastest per image on a 2-core CPU)
            progress:bool=True):
     "Sample `n` images in [0,1] in batches; reproducible from `seed`."
+    if not isinstance(model, MNISTDiffusion): raise DDKitError(f"model is a {type(model).__name__}: pass a teacher "
+                                                               "(MNISTDiffusion), e.g. bundled_teacher()")
+    check_arg("n", n, lo=1); check_arg("batch_size", batch_size, lo=1); check_arg("seed", seed, lo=0)
+    check_arg("steps", steps, lo=1, hi=model.timesteps, none_ok=True)
     net = fast_unet(model)
     out = []
     bar = tqdm(total=n, desc=f"{sampler} sampling", unit="img", disable=not progress)
@@ -250,11 +253,6 @@ def sample(model:MNISTDiffusion, # the teacher
     return torch.cat(out)
 
 # %% ../nbs/03_ddpm.ipynb #86ce5bc0
-def bundled_path(name:str) -> Path:
-    "Path of a file in ddkit's package data (`ddkit/assets`)."
-    import ddkit
-    return Path(ddkit.__file__).parent/"assets"/name
-
 def bundled_teacher(device=None) -> MNISTDiffusion:
     "The teacher that ships with ddkit (base_dim=64, EMA weights)."
     p = bundled_path("teacher.safetensors")

@@ -10,9 +10,8 @@ import torch
 from torch import nn
 import json
 from pathlib import Path
-from safetensors import safe_open
-from .core import DDKitError, state_dict_sha256, default_device
-from .ddpm import MNISTDiffusion, teacher_checksum, bundled_path, bundled_teacher
+from .core import DDKitError, state_dict_sha256, default_device, bundled_path, load_tensors, verify_checkpoint
+from .ddpm import MNISTDiffusion, teacher_checksum, bundled_teacher
 from .unet import Unet
 
 # %% auto #0
@@ -211,18 +210,18 @@ def read_student(p, weights:str="ema"):
     if p.is_dir(): raise DDKitError(f"{p}: is a folder, not a student file: pass its best_model.pt or an exported "
                                     ".safetensors")
     if p.suffix == ".safetensors":
-        try:
-            with safe_open(str(p), "pt") as f: md = f.metadata() or {}; sd = {k: f.get_tensor(k) for k in f.keys()}
-        except Exception as e: raise DDKitError(f"{p}: cannot be read ({type(e).__name__}): the file is truncated or "
-                                                "damaged, or not safetensors") from None
+        sd, md = load_tensors(p, fix="pass a file written by ddkit-export-student, or copy it again")
         if md.get("kind") != "ddkit-direct-decoder": raise DDKitError(f"{p}: not an exported direct decoder: pass a "
                                                                       "file written by ddkit-export-student")
+        try: args = json.loads(md.get("args", "{}"))
+        except ValueError: raise DDKitError(f"{p}: its metadata 'args' is not JSON (the file is damaged): pass a file "
+                                            "written by ddkit-export-student") from None
         enc = {k[len("encoder."):]: v for k, v in sd.items() if k.startswith("encoder.")}
         sd = {k: v for k, v in sd.items() if not k.startswith("encoder.")}
         return sd, dict(teacher_sha256=md.get("teacher_sha256"),
                         encoder_t=resolve_encoder_t(md.get("encoder_t", "None"), 10**9),
                         encoder=enc or None, wall_s=float(md.get("wall_s", "nan")),
-                        args=json.loads(md.get("args", "{}")))
+                        args=args)
     if p.stat().st_size == 0: raise DDKitError(f"{p}: is empty (0 bytes): pass a checkpoint written by "
                                                "ddkit-train-direct")
     try: ck = torch.load(p, map_location="cpu", weights_only=True)
@@ -231,6 +230,7 @@ def read_student(p, weights:str="ema"):
     if not isinstance(ck, dict) or "decoder_ema" not in ck:
         raise DDKitError(f"{p}: not a direct-decoder checkpoint (no 'decoder_ema'): pass a file written by "
                          "ddkit-train-direct")
+    ck = verify_checkpoint(ck, p)  # its checksum, and every weight finite
     if weights not in ("ema", "raw"): raise DDKitError(f"--weights {weights}: unknown: pass 'ema' (the averaged "
                                                        "decoder) or 'raw' (the last optimiser step's)")
     # AveragedModel's keys
@@ -248,6 +248,8 @@ def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
                 decoder_ckpt, # `best_model.pt`, `ckpt_epoch_XXX.pt` or an exported student `.safetensors`
                 device=None) -> DirectDiffusion:
     "A trained `DirectDiffusion` (EMA decoder weights), in eval mode."
+    if not isinstance(teacher, MNISTDiffusion): raise DDKitError(f"teacher is a {type(teacher).__name__}: pass the "
+                                                                 "MNISTDiffusion it was trained on (load_ddpm)")
     p = Path(decoder_ckpt)
     if not p.exists(): raise DDKitError(f"{p}: no such file: pass --decoder_ckpt with a best_model.pt or "
                                         "ckpt_epoch_XXX.pt")
@@ -256,8 +258,13 @@ def load_direct(teacher, # the teacher (a loaded `MNISTDiffusion`)
         raise DDKitError(f"{p}: was trained on another teacher (sha256 {str(md['teacher_sha256'])[:12]}): pass the "
                          "--ddpm_ckpt it was trained with")
     m = DirectDiffusion(teacher, t=md["encoder_t"], mixer_layers=mixer_layers_of(sd))
-    m.decoder.load_state_dict(sd)
-    if md.get("encoder") is not None: m.encoder.load_state_dict(md["encoder"])  # a student that trained its encoder
+    try:
+        m.decoder.load_state_dict(sd)
+        if md.get("encoder") is not None: m.encoder.load_state_dict(md["encoder"])  # a student that trained its encoder
+    except RuntimeError as e:
+        first = next((l.strip() for l in str(e).splitlines()[1:] if l.strip()), str(e).splitlines()[0])
+        raise DDKitError(f"{p}: its weights do not fit the student ({first[:150]}): the file is damaged or of another "
+                         "architecture; export it again") from None
     return m.to(default_device(device) if device else "cpu").eval()
 
 # %% ../nbs/06_direct.ipynb #99cd71a7

@@ -9,8 +9,8 @@ import numpy as np
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
-from safetensors.torch import save_file, load_file
 from torchvision.utils import make_grid
+from .core import save_tensors, load_tensors
 from .core import (ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json,
                         read_json, limit_threads, median_seconds, DDKitError, save_grid)
 from .data import mnist_tensors, data_root
@@ -37,14 +37,14 @@ def teacher_reference(teacher, seed:int=STUDENT_SEED, n:int=1000, sampler:str="d
     "The teacher's samples [n,1,28,28] in [0,1] of noises `seed..seed+n-1`, cached per teacher, sampler and seeds."
     name = f"ref_{teacher_checksum(teacher)[:12]}_{sampler}{steps}_{seed}_{n}.safetensors"
     p = Path(cache_dir or data_root()/"refs")/name
-    if p.exists(): return load_file(str(p))["images"]
+    if p.exists(): return load_tensors(p, fix="delete it, and it is sampled again on next use")[0]["images"]
     net = fast_unet(teacher)
     imgs = torch.cat([sample_from_noise(teacher, noise_from_seeds(range(seed + i, seed + min(n, i + batch_size))),
                                         sampler, steps, eps_model=net)
                       for i in tqdm(range(0, n, batch_size), desc=f"teacher {sampler}-{steps} reference",
                                     disable=not progress)])
     p.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(p, lambda tmp: save_file({"images": imgs.contiguous()}, tmp))
+    save_tensors({"images": imgs}, p)
     return imgs
 
 @torch.no_grad()

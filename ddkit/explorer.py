@@ -14,11 +14,12 @@ from .ddpm import noise_from_seeds
 from .hooks import Amplify, Bias, Channels, PCDirection
 from .attribution import cosine_attribution, encode_images, CompactBank
 from .data import mnist_tensors
-from .core import limit_threads
+from .core import limit_threads, check_arg, DDKitError
 
 # %% auto #0
-__all__ = ['png_grid', 'image_widget', 'set_png', 'HookExplorer', 'bundled_models', 'hook_explorer', 'AttributionExplorer',
-           'FeatureSpaceExplorer', 'attribution_explorer', 'feature_space_explorer', 'explorer_timings']
+__all__ = ['png_grid', 'image_widget', 'set_png', 'HookExplorer', 'bundled_models', 'check_student', 'hook_explorer',
+           'AttributionExplorer', 'FeatureSpaceExplorer', 'attribution_explorer', 'feature_space_explorer',
+           'explorer_timings']
 
 # %% ../nbs/15_explorers.ipynb #207844fc
 def png_grid(images, nrow:int=8, scale:int=3, # an integer upscale: pixels stay square and sharp
@@ -137,8 +138,19 @@ def bundled_models(teacher=None, model=None):
     "(teacher, student): the bundled ones where not given."
     from ddkit.ddpm import bundled_teacher
     from ddkit.direct import bundled_student
+    from ddkit.ddpm import MNISTDiffusion
+    if teacher is not None and not isinstance(teacher, MNISTDiffusion):
+        raise DDKitError(f"teacher is a {type(teacher).__name__}: pass a MNISTDiffusion (load_ddpm), or None")
+    check_student(model)
     teacher = teacher if teacher is not None else bundled_teacher()
     return teacher, (model if model is not None else bundled_student(teacher))
+
+def check_student(model):
+    "`model` when it is a student (or None); anything else is refused in one line."
+    if model is not None and not (isinstance(model, torch.nn.Module) and hasattr(model, "encoder")):
+        raise DDKitError(f"model is a {type(model).__name__}: pass a student (DirectDiffusion, from load_direct), or "
+                         "None for the bundled one")
+    return model
 
 # %% ../nbs/15_explorers.ipynb #e8b6c3f5
 def hook_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
@@ -147,8 +159,9 @@ def hook_explorer(model=None, # a `DirectDiffusion` (default: the bundled studen
                   pca_n:int=2000, seed:int=0) -> HookExplorer:
     "A `HookExplorer` in one call (default: the bundled student); threads from `DDKIT_THREADS`, as the console scripts."
     from ddkit.feature_space import fit_pca
+    check_arg("n", n, lo=1, hi=1024); check_arg("pca_n", pca_n, lo=2, hi=60_000); check_arg("seed", seed, lo=0)
     limit_threads()
-    if model is None: model = bundled_models()[1]
+    model = check_student(model) or bundled_models()[1]
     if isinstance(pca, str):
         xs = mnist_tensors(train=True)[0][:pca_n]
         pca = lambda: fit_pca(encode_images(model.encoder, xs, progress=False), 20)
@@ -258,6 +271,8 @@ def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled
     from ddkit.attribution import compact_bank, query_features, bank_in_space, SPACES
     from ddkit.attribution import SHIPPED_BANK_D, SHIPPED_BANK_CANDIDATES, SHIPPED_BANK_DTYPE
     from ddkit.metrics import load_classifier
+    check_arg("n", n, lo=1, hi=10_000); check_arg("k", k, lo=1, hi=100); check_arg("seed", seed, lo=0)
+    check_arg("bank_n", bank_n, lo=1, hi=60_000, none_ok=True)
     limit_threads()
     teacher, model = bundled_models(teacher, model)
     clf = clf or load_classifier()
@@ -279,8 +294,10 @@ def feature_space_explorer(model=None, # a `DirectDiffusion` (default: the bundl
                            seed:int=0) -> FeatureSpaceExplorer:
     "A `FeatureSpaceExplorer`: PCA of `n` training images' bottleneck features, coloured by label, in one call."
     from ddkit.feature_space import fit_pca
+    check_arg("n", n, lo=3, hi=60_000); check_arg("n_generated", n_generated, lo=0, hi=10_000)
+    check_arg("seed", seed, lo=0)
     limit_threads()
-    if model is None: model = bundled_models()[1]
+    model = check_student(model) or bundled_models()[1]
     xs, ys = mnist_tensors(train=True)
     f = encode_images(model.encoder, xs[:n], progress=n > 2000)
     pca = fit_pca(f, 2, seed)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 from dataclasses import dataclass, field
 import torch
+from .core import DDKitError, check_arg
 
 # %% auto #0
 __all__ = ['Amplify', 'dampen', 'Bias', 'Toward', 'Away', 'Channels', 'include_samples', 'exclude_samples', 'include_points',
@@ -56,7 +57,12 @@ class Channels:
     start: int = 0
     stop: int = 64
     scale: float = 1.5
+    def __post_init__(self):
+        check_arg("start", self.start, lo=0); check_arg("stop", self.stop, lo=self.start + 1)
+        check_arg("scale", self.scale, float)
     def __call__(self, f):
+        if self.stop > f.shape[1]: raise DDKitError(f"Channels({self.start}, {self.stop}): these features have "
+                                                    f"{f.shape[1]} channels: pass stop <= {f.shape[1]}")
         f = f.clone(); f[:, self.start:self.stop] *= self.scale
         return f
 
@@ -95,6 +101,10 @@ class PCDirection:
     pca: object # a fitted `sklearn.decomposition.PCA` of flattened features
     k: int = 0
     alpha: float = 1.0
+    def __post_init__(self):
+        n = len(getattr(self.pca, "components_", ()))
+        if not n: raise DDKitError(f"pca is a {type(self.pca).__name__}: pass a fitted sklearn PCA (see fit_pca)")
+        check_arg("k", self.k, lo=0, hi=n - 1); check_arg("alpha", self.alpha, float)
     def __call__(self, f):
         d = torch.as_tensor(self.pca.components_[self.k], dtype=f.dtype, device=f.device).view(f.shape[1:])
         return f + self.alpha * float(self.pca.explained_variance_[self.k]) ** 0.5 * d

@@ -107,8 +107,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from safetensors.torch import save_file, load_file
-from .core import atomic_write, atomic_torch_save, write_json, read_json, limit_threads, cli_errors
+from .core import atomic_write, write_json, read_json, limit_threads, cli_errors
+from .core import save_checkpoint, load_checkpoint, save_tensors, load_tensors
 from .core import ArgParser, positive_arg
 from .ddpm import MNISTDiffusion, fast_unet, sample_from_noise, noise_from_seeds, save_ddpm, load_ddpm
 from .data import mnist_tensors, to_model_range
@@ -142,7 +142,7 @@ def train_small(model:MNISTDiffusion, # trained in place (channels_last)
     opt, sched = _adamw_one_cycle(model, lr, steps)
     g, start = torch.Generator().manual_seed(seed), 0
     if ckpt is not None and Path(ckpt).exists():
-        st = torch.load(ckpt, weights_only=False)
+        st = load_checkpoint(ckpt)
         model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"]); sched.load_state_dict(st["sched"])
         g.set_state(st["gen"]); start = st["step"]
     for step in tqdm(range(start, steps), disable=not progress, desc="train", initial=start, total=steps):
@@ -153,8 +153,8 @@ def train_small(model:MNISTDiffusion, # trained in place (channels_last)
         if not torch.isfinite(loss): raise DDKitError(f"loss {loss.item()} at step {step}: lower lr={lr}")
         opt.zero_grad(); loss.backward(); opt.step(); sched.step()
         if ckpt is not None and (step + 1) % every == 0 and step + 1 < steps:
-            atomic_torch_save(dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(),
-                                   gen=g.get_state(), step=step + 1), ckpt)
+            save_checkpoint(dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(),
+                                 gen=g.get_state(), step=step + 1), ckpt)
     return model.eval()
 
 # %% ../nbs/16_lds.ipynb #f4333a25
@@ -239,7 +239,7 @@ LDS_PLAN = dict(m=64, n_tune=4, seeds=[0, 1], per_class=10, outer_per_class=100,
                 subset_seed=0, base_steps=3000, base_batch=64, base_lr=2e-3, order="fullbatch", epochs=13,
                 batch_size=32, lr=1e-3, steps=100, draws=2, n_generated=100, n_test=100, sampler="ddim",
                 sample_steps=50, n_timesteps=50, n_draws=2)
-# order "fullbatch" (session 32): `finetune_fullbatch` for `steps` steps of `draws` per image; "shared":
+# order "fullbatch": `finetune_fullbatch` for `steps` steps of `draws` per image; "shared":
 # `finetune_shared` for `epochs` passes; "replacement" (the first build's plans, written before the setting existed):
 # `train_small` for `steps` batches drawn with replacement
 # outer_per_class: draw the pool from a larger pool of that many per digit, which the base never saw (None: the pool)
@@ -359,10 +359,9 @@ def build_queries(gt:GroundTruth) -> dict:
         Xt, yt = mnist_tensors(False)
         tidx = lds_pool(yt.numpy(), p["n_test"] // 10, p["pool_seed"])
         images = torch.cat([(gen[:, 0] * 255).round().to(torch.uint8), Xt[tidx]])  # 8 bits, as a PNG keeps them
-        atomic_write(path, lambda tmp: save_file(dict(images=images.contiguous(), test_idx=torch.as_tensor(tidx)),
-                                                 tmp))
+        save_tensors(dict(images=images, test_idx=torch.as_tensor(tidx)), path)
     _build_once(gt.path("queries.safetensors"), build)
-    q = load_file(gt.path("queries.safetensors"))
+    q, _ = load_tensors(gt.path("queries.safetensors"), fix="delete it, and build the queries again")
     return dict(images=to_model_range(q["images"]), noise=noise, test_idx=q["test_idx"])
 
 def output_noise(gt:GroundTruth) -> torch.Tensor:

@@ -12,7 +12,7 @@ from torch import nn
 import torch.nn.functional as F
 from scipy import linalg
 from tqdm.auto import tqdm
-from safetensors.torch import save_file, load_file
+from .core import save_tensors, load_tensors, bundled_path
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, save_figure,
                         write_json, seed_everything, limit_threads, state_dict_sha256, save_grid)
 from .data import mnist_tensors, to_unit_range
@@ -83,18 +83,17 @@ def train_classifier(epochs:int=3, batch_size:int=128, lr:float=3e-3, seed:int=0
 # %% ../nbs/04_metrics.ipynb #1881e9bb
 def save_classifier(clf, path, **meta):
     "Save classifier weights as safetensors with string metadata, atomically."
-    sd = {k: v.contiguous() for k, v in clf.state_dict().items()}
-    return atomic_write(path, lambda tmp: save_file(sd, tmp, metadata={k: str(v) for k, v in meta.items()}))
+    return save_tensors(clf.state_dict(), path, **meta)
 
 # %% ../nbs/04_metrics.ipynb #a0fa32f3
 def load_classifier(path=None):
     "Load the evaluation classifier (default: the bundled one), in eval mode."
-    from ddkit.ddpm import bundled_path
     path = Path(path or bundled_path("classifier.safetensors"))
     if not path.exists(): raise DDKitError(f"{path}: no such classifier file: run ddkit-train-classifier or reinstall "
                                            "ddkit")
     clf = MnistClassifier()
-    try: clf.load_state_dict(load_file(str(path)))
+    sd, _ = load_tensors(path, fix="pass the file written by ddkit-train-classifier")
+    try: clf.load_state_dict(sd)
     except Exception as e: raise DDKitError(f"{path}: not a ddkit MNIST classifier ({type(e).__name__}): pass the file "
                                             "written by ddkit-train-classifier") from None
     return clf.eval()

@@ -19,7 +19,8 @@ from .ddpm import (load_ddpm, bundled_teacher, sample_from_noise, noise_from_see
                         SAMPLERS, DEFAULT_STEPS)
 
 # %% auto #0
-__all__ = ['DTYPES', 'sample_seed', 'shard_name', 'my_shards', 'generate_pairs', 'PairDataset', 'read_pairs', 'generate_main']
+__all__ = ['DTYPES', 'sample_seed', 'shard_name', 'my_shards', 'generate_pairs', 'PairDataset', 'read_pairs', 'pair_set_ids',
+           'generate_main']
 
 # %% ../nbs/07_pairs.ipynb #e488c909
 def sample_seed(seed:int, i:int) -> int:
@@ -170,10 +171,18 @@ def read_pairs(paths, # a folder, a list of folders, or folders separated by com
                verify:bool=False, # check every shard of every set against its manifest
               ):
     "One dataset of the pairs of one or more `generate_pairs` folders, concatenated in the order given."
-    if isinstance(paths, (str, Path)): paths = [p for p in str(paths).split(",") if p.strip()]
+    if isinstance(paths, (str, Path)):  # a folder whose name holds a comma is one folder
+        paths = [paths] if Path(paths).is_dir() else [p for p in str(paths).split(",") if p.strip()]
     if not paths: raise DDKitError("no pair folder given: pass --data_path DIR (or DIR1,DIR2 to train on several sets)")
     sets = [PairDataset(Path(str(p).strip()), teacher, verify) for p in paths]
     return sets[0] if len(sets) == 1 else torch.utils.data.ConcatDataset(sets)
+
+# %% ../nbs/07_pairs.ipynb #a8d2c21b
+def pair_set_ids(ds) -> list[str]:
+    "The sha256 of each pair set's manifest in a `read_pairs` dataset, in order: what a run trained on."
+    from ddkit.core import file_sha256
+    sets = ds.datasets if isinstance(ds, torch.utils.data.ConcatDataset) else [ds]
+    return [file_sha256(s.root/"manifest.json") for s in sets]
 
 # %% ../nbs/07_pairs.ipynb #10308175
 @cli_errors

@@ -12,7 +12,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write,
                         save_figure, write_json, default_device, limit_threads, seed_everything, save_grid)
-from .core import numbered_files, load_newest
+from .core import numbered_files, load_newest, save_checkpoint, load_checkpoint
 from .data import mnist_tensors, to_model_range
 from .ddpm import (MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum,
                         fast_unet)
@@ -287,7 +287,7 @@ def train_ddpm(args) -> Path:
         ck = dict(model=model.state_dict(), model_ema=ema.state_dict(), optimizer=opt.state_dict(),
                   scheduler=sched.state_dict(),
                   step=step, epoch=step // spe, wall_s=wall, fitted_epochs=fitted, args=vars(args))
-        atomic_torch_save(ck, out/f"steps_{step:08d}.pt")
+        save_checkpoint(ck, out/f"steps_{step:08d}.pt")
         for old in checkpoints(out)[:-args.keep]: old.unlink()
         _plot_loss(log_path, out/"loss_curve.png")
 
@@ -319,8 +319,13 @@ def train_ddpm(args) -> Path:
             step += 1
             if step % args.model_ema_steps == 0: ema.update_parameters(model)
             wall += time.time() - t0
-            if step % args.log_freq == 0:  # .item() waits for the GPU: only at log steps
-                lv = loss.item(); bar.set_postfix(loss=f"{lv:.4f}", epoch=epoch)
+            if step % args.log_freq == 0 or step % args.ckpt_every == 0 or step % spe == 0 or step == stop_at:
+                lv = loss.item()  # waits for the GPU: only at log and checkpoint steps
+                if not math.isfinite(lv): raise DDKitError(
+                    f"loss became {lv} at step {step}: the newest checkpoint in {out} is the last good one; lower "
+                    "--lr and --resume")
+            if step % args.log_freq == 0:
+                bar.set_postfix(loss=f"{lv:.4f}", epoch=epoch)
                 logw.writerow([step, epoch, f"{lv:.6f}", f"{sched.get_last_lr()[0]:.6g}", f"{wall:.1f}"]); logf.flush()
             bar.update(1)
             end_of_epoch = step % spe == 0
@@ -356,7 +361,7 @@ def export_teacher(ckpt, # a `steps_XXXXXXXX.pt` checkpoint (original or ddkit f
                    output, # the `.safetensors` to write
                   ) -> dict:
     "Write the EMA weights of `ckpt` as ddkit safetensors; returns the metadata written."
-    ck = torch.load(ckpt, map_location="cpu", weights_only=True)
+    ck = load_checkpoint(ckpt, checksum=False)  # the original format carries none
     m = load_ddpm(ckpt, ema=True)
     meta = dict(source=Path(ckpt).name, step=ck.get("step", ""), wall_s=round(ck.get("wall_s", 0.0), 1),
                 args=json.dumps(ck.get("args", {}), sort_keys=True))
@@ -367,7 +372,7 @@ def export_teacher(ckpt, # a `steps_XXXXXXXX.pt` checkpoint (original or ddkit f
 def _run_info(run_dir:Path):
     "A run's training arguments and last step: its newest checkpoint's, else its `teacher.safetensors` metadata."
     if found := checkpoints(run_dir):
-        ck = torch.load(found[-1], map_location="cpu", weights_only=True)
+        ck = load_checkpoint(found[-1])
         return ck.get("args", {}), int(ck["step"])
     if (st := run_dir/"teacher.safetensors").exists():
         from safetensors import safe_open

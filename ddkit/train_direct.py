@@ -14,8 +14,7 @@ from torch.optim.swa_utils import AveragedModel
 from torch.utils.data import DataLoader, Subset
 from torch.utils.data.distributed import DistributedSampler
 from tqdm.auto import tqdm
-from safetensors import safe_open
-from safetensors.torch import save_file
+from .core import save_checkpoint, save_tensors, check_writable
 from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure,
                         seed_everything, save_grid,
                         limit_threads, numbered_files, load_newest, positive_arg, default_device,
@@ -23,7 +22,7 @@ from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_torch_s
 from .ddpm import load_ddpm, bundled_teacher, bundled_path, teacher_checksum, noise_from_seeds
 from .direct import DirectDiffusion, ENCODER_T, resolve_encoder_t, read_student, load_direct, mixer_layers_of
 from .objectives import make_objectives, parse_loss
-from .pairs import read_pairs
+from .pairs import read_pairs, pair_set_ids
 from .train_ddpm import export_teacher, checkpoints
 
 # %% auto #0
@@ -215,7 +214,7 @@ def train_direct(args):
                                                         args.epochs * steps_per_epoch))
     out = Path(args.output_dir)
     if out.exists() and not out.is_dir(): raise DDKitError(f"--output_dir {out} is a file: pass a folder")
-    if rank == 0: out.mkdir(parents=True, exist_ok=True)
+    if rank == 0: out.mkdir(parents=True, exist_ok=True); check_writable(out)  # before an epoch's work, not after
     start, step, best, wall0 = 0, 0, float("inf"), 0.0
     found = epoch_checkpoints(out)
     if found and not args.resume: raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume "
@@ -226,6 +225,9 @@ def train_direct(args):
         if ck["teacher_sha256"] != teacher_checksum(teacher): raise DDKitError(f"{found[-1]}: was trained on another "
                                                                                "teacher: pass the same --ddpm_ckpt")
         bad = changed_flags(ck.get("args", {}), vars(args))
+        if (was := ck.get("pair_sets")) is not None and not set(was) <= set(pair_set_ids(ds)):
+            raise DDKitError(f"--resume of {out} with --data_path {args.data_path}: it lacks pair sets the run trained "
+                             f"on ({ck['args'].get('data_path')}): pass those folders (more may follow them)")
         if bad: raise DDKitError(f"--resume of {out} with changed {', '.join('--' + k for k in bad)}: resume with the "
                                  "run's own values, or start another --output_dir "
                                  f"(only {', '.join('--' + k for k in RESUME_MAY_CHANGE[:4])}, ... may change)")
@@ -279,6 +281,9 @@ def train_direct(args):
                 vt += F.mse_loss(ema.module(*ema_encoder()(z)), x, reduction="sum").item() / x[0].numel(); vc += len(z)
                 vr += F.mse_loss(model.raw(z), x, reduction="sum").item() / x[0].numel()
         val, val_raw = allreduce_mean(vt / max(vc, 1), device), allreduce_mean(vr / max(vc, 1), device)
+        if not all(map(math.isfinite, (train_loss, val, val_raw))):
+            raise DDKitError(f"epoch {epoch}: validation MSE {val} (raw {val_raw}), training loss {train_loss}: the "
+                             f"newest checkpoint in {out} is the last good one; lower --lr and --resume")
         wall += time.time() - t0
         if rank == 0:
             ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(),
@@ -287,12 +292,12 @@ def train_direct(args):
                       teacher_sha256=teacher_checksum(teacher),
                       encoder_t=args.encoder_t, wall_s=wall, args=vars(args), rng=torch.get_rng_state(),
                       objectives={n: o.state_dict() for n, (w, o) in objectives.items()},
-                      scheduler=sched.state_dict())
+                      scheduler=sched.state_dict(), pair_sets=pair_set_ids(ds))
             if ema_enc is not None: ck.update(encoder=model.encoder.state_dict(), encoder_ema=ema_enc.state_dict())
             # distribution matching moves the student off its regression targets on purpose: its validation MSE rises
             # as its samples sharpen, so best_model.pt is then the newest epoch, not the lowest MSE
-            if val < best or "dmd" in parse_loss(args.loss): atomic_torch_save(ck, out/"best_model.pt")
-            atomic_torch_save(ck, out/f"ckpt_epoch_{epoch:03d}.pt")
+            if val < best or "dmd" in parse_loss(args.loss): save_checkpoint(ck, out/"best_model.pt")
+            save_checkpoint(ck, out/f"ckpt_epoch_{epoch:03d}.pt")
             _log(out/"loss_log.csv",
                  [epoch, f"{train_loss:.6f}", f"{val:.6f}", f"{sched.get_last_lr()[0]:.3g}", f"{wall:.1f}"])
             hdr = ("step", "epoch", "total", *objectives)
@@ -335,7 +340,7 @@ def export_student(decoder_ckpt, # `best_model.pt` or `ckpt_epoch_XXX.pt` writte
                 val_loss_ema=f"{md.get('val_loss', float('nan')):.6g}",
                 val_loss_raw=f"{md.get('val_loss_raw', float('nan')):.6g}",
                 args=json.dumps(md.get("args", {}), sort_keys=True))
-    atomic_write(output, lambda tmp: save_file({k: v.contiguous() for k, v in sd.items()}, tmp, metadata=meta))
+    save_tensors(sd, output, **meta)
     return meta
 
 # %% ../nbs/09_train_direct.ipynb #b74d4eff

@@ -1,4 +1,4 @@
-"""The fault matrix (issue 31): every console script x every path argument x every kind of bad file, and every numeric
+"""The fault matrix: every console script x every path argument x every kind of bad file, and every numeric
 flag at 0, -1, nan and an absurd value, must exit with status 2 and exactly one line on stderr starting `error:`, and a
 pickle that would run code must never run. In-process (the scripts' `main(argv)`), so the whole matrix takes seconds."""
 import contextlib, io, json, os, shutil
@@ -18,7 +18,8 @@ from ddkit.demo import main as demo_main
 from ddkit.lds import lds_build_main
 from ddkit.attribution_eval import lds_rank_main, lds_counterfactual_main
 from ddkit.direct import DirectDiffusion, bundled_path
-from ddkit.core import atomic_torch_save
+from ddkit.core import save_checkpoint, save_tensors, load_tensors
+from ddkit.lds import small_ddpm, train_small
 
 FIX = Path(__file__).parent/"fixtures"
 CKPT = FIX/"bot66_base16_steps_00000040.pt"
@@ -42,7 +43,7 @@ def bad(tmp_path_factory):
     stu = DirectDiffusion(teacher)  # a student of the fixture teacher: "another teacher's" for the bundled one
     ck = dict(decoder_ema={f"module.{k}": v for k, v in stu.decoder.state_dict().items()} | {"n_averaged": torch.tensor(1)},
               decoder=stu.decoder.state_dict(), teacher_sha256=teacher_checksum(teacher), encoder_t=stu.encoder.t, epoch=0)
-    atomic_torch_save(ck, d/"other"/"best_model.pt"); export_student(d/"other"/"best_model.pt", d/"other.safetensors")
+    save_checkpoint(ck, d/"other"/"best_model.pt"); export_student(d/"other"/"best_model.pt", d/"other.safetensors")
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         generate_main(["--ckpt", str(CKPT), "--n_samples", "4", "--steps", "2", "--batch_size", "4", "--output_dir", str(d/"pairs")])
     return d
@@ -163,3 +164,86 @@ def test_bad_number(tmp_path, main, script, flag, value, prefix):
     code, err = _run(main, [*prefix, flag, value])
     assert_one_line(code, err, f"{script} {flag} {value}")
     assert flag.lstrip("-") in err, err
+
+# --- integrity: nothing read from disk runs code, and every artefact ddkit writes is verified when it is read ---
+
+ROOT = Path(__file__).parent.parent
+
+def _calls(text, name):
+    "The argument text of every call `name(...)` in `text` (parentheses balanced)."
+    i = text.find(name + "(")
+    while i >= 0:
+        j, depth = i + len(name) + 1, 1
+        while depth and j < len(text): depth += {"(": 1, ")": -1}.get(text[j], 0); j += 1
+        yield text[i:j]
+        i = text.find(name + "(", j)
+
+def _sources():
+    "(name, code) of every module of the package and every code cell of the notebooks."
+    for p in sorted((ROOT/"ddkit").glob("*.py")): yield p.name, p.read_text()
+    for p in sorted((ROOT/"nbs").glob("*.ipynb")):
+        for c in json.loads(p.read_text())["cells"]:
+            if c["cell_type"] == "code": yield f"{p.name} {c.get('id')}", "".join(c["source"])
+
+def test_no_load_can_run_code():
+    "Every torch.load says weights_only=True; nothing unpickles but the one audited numpy-only reader of MNIST."
+    bad = []
+    for name, code in _sources():
+        bad += [f"{name}: {c[:80]}" for c in _calls(code, "torch.load") if "weights_only=True" not in c]
+        bad += [f"{name}: {w}" for w in ("weights_only=False", "allow_pickle=True", "pickle.load(", "pickle.loads(")
+                if w in code]
+        if "pickle.Unpickler" in code and not name.startswith(("data.py", "01_data.ipynb")): bad.append(f"{name}: Unpickler")
+    assert not bad, bad
+
+def test_source_walk_can_fail():
+    "The walk above finds a load without weights_only (so it is not a test that cannot fail)."
+    assert list(_calls("x = torch.load(p, map_location=f(1))\n", "torch.load")) == ["torch.load(p, map_location=f(1))"]
+
+def test_planted_pickle_in_a_resume_state_never_runs(tmp_path):
+    "A shared folder's resume checkpoint (an LDS base model's) holding code is refused in one line; the code never runs."
+    torch.save({"model": _RunsCode(tmp_path/"PICKLE_RAN")}, tmp_path/"base.ckpt")
+    with pytest.raises(Exception, match="pickled Python objects"):
+        train_small(small_ddpm(0), torch.zeros(4, 1, 28, 28), 2, ckpt=tmp_path/"base.ckpt")
+    assert not (tmp_path/"PICKLE_RAN").exists()
+
+def _flip_bit(p, at=-8):
+    b = bytearray(Path(p).read_bytes()); b[at] ^= 0x40; Path(p).write_bytes(bytes(b))
+
+def test_damaged_student_refused(bad, tmp_path):
+    "A bit flipped in an exported student, or a NaN in it: ddkit-test-direct stops in one line, writes no grid."
+    flipped = tmp_path/"flipped.safetensors"; flipped.write_bytes((bad/"other.safetensors").read_bytes()); _flip_bit(flipped)
+    t, md = load_tensors(bad/"other.safetensors")
+    t = {k: (v.clone().fill_(float("nan")) if v.is_floating_point() else v) for k, v in t.items()}
+    md.pop("sha256"); save_tensors(t, tmp_path/"nan.safetensors", **md)
+    for f, why in ((flipped, "does not match its checksum"), (tmp_path/"nan.safetensors", "NaN or infinite")):
+        code, err = _run(visualise_main, ["--ddpm_ckpt", CKPT, "--decoder_ckpt", f, "--n_samples", "1",
+                                          "--output_dir", tmp_path/"v"])
+        assert_one_line(code, err, f"ddkit-test-direct {f.name}"); assert why in err, err
+        assert not list((tmp_path/"v").glob("*.png")) if (tmp_path/"v").exists() else True
+
+def test_bad_thread_count_is_one_line(monkeypatch, tmp_path):
+    "DDKIT_THREADS is parsed like a flag: abc, 0, -1 and 1.5 are one line naming it."
+    for v in ("abc", "0", "-1", "1.5"):
+        monkeypatch.setenv("DDKIT_THREADS", v)
+        code, err = _run(sample_main, ["--ckpt", CKPT, "--n_samples", "1", "--steps", "1", "--output", tmp_path/"s.png"])
+        assert_one_line(code, err, f"DDKIT_THREADS={v}"); assert "DDKIT_THREADS" in err, err
+
+def test_full_disk_is_one_line_and_loses_nothing(monkeypatch, tmp_path):
+    "Every write goes through Python's own write: a full disk (the kernel's /dev/full) is one line, no file half-written."
+    import ddkit.core
+    def to_full_disk(tmp, data):
+        with open("/dev/full", "wb") as f: f.write(data); f.flush()
+    monkeypatch.setattr(ddkit.core, "_write_bytes", to_full_disk)
+    code, err = _run(export_main, ["--ckpt", CKPT, "--output", tmp_path/"t.safetensors"])
+    assert_one_line(code, err, "ddkit-export on a full disk"); assert "no space left" in err, err
+    assert list(tmp_path.iterdir()) == [], list(tmp_path.iterdir())
+
+def test_student_missing_tensor_or_bad_metadata(bad, tmp_path):
+    "A student file missing a weight, or with metadata that is not JSON: one line each."
+    t, md = load_tensors(bad/"other.safetensors")
+    save_tensors({k: v for k, v in t.items() if k != sorted(t)[0]}, tmp_path/"missing.safetensors", **md)
+    save_tensors(t, tmp_path/"badjson.safetensors", **{**md, "args": "{not json"})
+    for f in ("missing", "badjson"):
+        code, err = _run(visualise_main, ["--ddpm_ckpt", CKPT, "--decoder_ckpt", tmp_path/f"{f}.safetensors",
+                                          "--n_samples", "1", "--output_dir", tmp_path/"v"])
+        assert_one_line(code, err, f"ddkit-test-direct {f}")
