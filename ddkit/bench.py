@@ -8,6 +8,7 @@ import csv, os, platform, time
 import numpy as np
 from pathlib import Path
 import torch
+from .core import command
 from .core import (ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json,
                         read_json, limit_threads, median_seconds, default_device, DDKitError)
 from .data import mnist_tensors
@@ -21,7 +22,8 @@ from .evaluate import student_report
 from .report import bench_markdown, write_between_markers, BENCH_BEGIN, BENCH_END
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'unet_throughput', 'generation_speed', 'ablation_grid', 'ablation_study', 'run_bench', 'main']
+__all__ = ['ABLATIONS', 'MEASUREMENTS', 'measure_main', 'unet_throughput', 'generation_speed', 'ablation_grid', 'ablation_study',
+           'run_bench', 'main', 'measure']
 
 # %% ../nbs/19_bench.ipynb #a84e0166
 def _variants(model):
@@ -260,3 +262,26 @@ def main(argv=None):
               ablation_epochs=a.ablation_epochs,
               ablations_only=a.ablations_only, ablation_dir=a.ablation_dir)
     print(Path(a.markdown).read_text())
+
+# %% ../nbs/19_bench.ipynb #b6cbe96f
+MEASUREMENTS = dict(explorers="explorers.json", bank="bank_precision.json", speed="speed_b100.json")
+
+def measure(what:str, # one of `MEASUREMENTS`: 'explorers', 'bank' or 'speed'
+            output:str|None=None, # the JSON to write (default: `benchmarks/` and the measurement's file name)
+           ) -> dict:
+    "One measurement of the bundled models, written to `output` as JSON; returns it."
+    from ddkit.explorer import explorer_timings, bundled_models
+    from ddkit import attribution as A
+    if what not in MEASUREMENTS: raise DDKitError(f"{what!r}: unknown measurement: pass one of {', '.join(MEASUREMENTS)}")
+    limit_threads()
+    teacher, student = bundled_models()
+    if what == "explorers": r = dict(explorer_timings(), bank=A.compact_bank_benchmark(
+        student, d=A.SHIPPED_BANK_D, candidates=A.SHIPPED_BANK_CANDIDATES, dtype=A.SHIPPED_BANK_DTYPE))
+    elif what == "bank": r = A.bank_precision_benchmark(student)
+    else:
+        r = generation_speed(teacher, student, 100, 5, ("ancestral",), 50)
+        r = dict(r, speedup=r["student-1"] / r["ancestral-1000"], batch=100, threads=torch.get_num_threads())
+    write_json(output or Path("benchmarks")/MEASUREMENTS[what], r)
+    return r
+
+measure_main = command(measure, prog="ddkit-measure")

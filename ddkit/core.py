@@ -14,8 +14,8 @@ __all__ = ['DDKitError', 'cli_errors', 'check_arg', 'atomic_write', 'check_writa
            'read_json', 'compact_png', 'save_figure', 'save_grid', 'median_seconds', 'file_sha256', 'state_dict_sha256',
            'tensor_leaves', 'tree_sha256', 'first_nonfinite', 'save_checkpoint', 'verify_checkpoint', 'load_checkpoint',
            'numbered_files', 'load_newest', 'bundled_path', 'verify_bundled', 'write_assets_manifest', 'save_tensors',
-           'load_tensors', 'folder_lock', 'number_arg', 'positive_arg', 'ArgParser', 'default_device', 'native_bf16',
-           'seed_everything', 'env_int', 'limit_threads', 'dist_info', 'init_distributed', 'rank_device',
+           'load_tensors', 'folder_lock', 'number_arg', 'positive_arg', 'ArgParser', 'command', 'default_device',
+           'native_bf16', 'seed_everything', 'env_int', 'limit_threads', 'dist_info', 'init_distributed', 'rank_device',
            'allreduce_mean']
 
 # %% ../nbs/00_core.ipynb #b847e928
@@ -373,6 +373,27 @@ class ArgParser(argparse.ArgumentParser):
     def error(self, message):
         print(f"error: {self.prog}: {message}: see {self.prog} --help", file=sys.stderr)
         sys.exit(2)
+
+# %% ../nbs/00_core.ipynb #472394f0
+def command(fn, # a typed function whose parameters are documented inline (docments)
+            prog:str|None=None, # the console script's name
+            aliases:dict|None=None, # {parameter: ["--other-flag", ...]}: more flags for one parameter
+           ):
+    "`main(argv=None)` for a console script running `fn`: flags from its signature, one-line errors, exit status 2."
+    from fastcore.script import anno_parser
+    def parser():
+        p = anno_parser(fn, prog=prog)
+        p.error = ArgParser.error.__get__(p)  # one line `error: ...`, exit 2
+        for name, flags in (aliases or {}).items():
+            act = next(a for a in p._actions if a.dest == name)
+            for f in flags: act.option_strings.append(f); p._option_string_actions[f] = act
+        return p
+    @functools.wraps(fn)
+    def main(argv=None):
+        args = vars(parser().parse_args(argv)); args.pop("pdb", None); args.pop("xtra", None)
+        return fn(**args)
+    main.parser = parser
+    return cli_errors(main)
 
 # %% ../nbs/00_core.ipynb #80d7e922
 def default_device(device=None):
