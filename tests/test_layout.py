@@ -31,3 +31,42 @@ def test_notebooks_keep_only_small_figures():
                 else: figures += 1
     assert not bad, bad
     assert figures >= 10, f"only {figures} figures stored: run `make figures`"
+
+# --- the record apart from the library ---
+
+ROOT = PKG.parent
+
+def _tracked_text():
+    "(path, text) of every tracked text file (the test reads the work tree, as a newcomer would)."
+    import subprocess
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    for f in files:
+        p = ROOT/f
+        if p.suffix in (".png", ".safetensors", ".pt", ".npy", ".gz") or not p.is_file() or p == Path(__file__): continue
+        try: yield f, p.read_text(encoding="utf-8")
+        except UnicodeDecodeError: continue
+
+WORK_LOG = re.compile(r"\b(?:sessions?|issues?) \d+", re.I)
+NOT_OURS = re.compile(r"device tool|tools/device_|prepare_device|GPU lease|\blent\b", re.I)
+
+def test_no_work_log_numbering():
+    "The tree speaks of the kit: no 'session N' or 'issue N' in code, notebooks, docs or run records."
+    hits = [f"{f}: {m.group(0)}" for f, t in _tracked_text() for m in WORK_LOG.finditer(t)]
+    assert not hits, hits[:20]
+
+def test_no_tools_users_do_not_have():
+    "No scripts or words for a lent machine: the GPU path is a documented command that runs on any CUDA machine."
+    hits = [f"{f}: {m.group(0)}" for f, t in _tracked_text() for m in NOT_OURS.finditer(t)]
+    assert not hits, hits[:20]
+
+def test_docs_within_their_length():
+    "README at most 150 lines, each model card at most 120, the Makefile under 5 KB (build and job targets only)."
+    sizes = {"README.md": len((ROOT/"README.md").read_text().splitlines())}
+    sizes |= {p.name: len(p.read_text().splitlines()) for p in (PKG/"assets").glob("*.md")}
+    limits = {"README.md": 150} | {n: 120 for n in sizes if n != "README.md"}
+    over = {n: s for n, s in sizes.items() if s > limits[n]}
+    assert not over and len(sizes) >= 4, (over, sizes)
+    assert (ROOT/"Makefile").stat().st_size < 5 * 1024, (ROOT/"Makefile").stat().st_size
+
+def test_work_log_pattern_can_fail():
+    assert WORK_LOG.search("bundled in session 37") and WORK_LOG.search("(Issue 29)") and not WORK_LOG.search("stage 7")
