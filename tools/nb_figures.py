@@ -1,6 +1,6 @@
 """Run notebooks as `nbdev_test` does (cells flagged `slow` skipped) and keep only their figures as outputs.
 
-`make figures` (or `python tools/nb_figures.py nbs/12_visualise.ipynb ...`): each code cell keeps the PNGs it drew
+`make figures` (or `python tools/nb_figures.py nbs/13_visualise.ipynb ...`): each code cell keeps the PNGs it drew
 (matplotlib figures, `display(Image(...))`) and drops every other output (text, progress bars, widgets), so a
 notebook reads with its pictures on a repository page and in JupyterLab before anything is rerun, and the stored
 outputs never hold a timing or a path. A figure larger than `--max_kb` is dropped with a warning (draw it smaller).
