@@ -15,6 +15,7 @@ from torch.utils.data import DataLoader, Subset
 from torch.utils.data.distributed import DistributedSampler
 from tqdm.auto import tqdm
 from .core import save_checkpoint, save_tensors, check_writable
+from .learner import Learner, Callback, append_csv, truncate_csv
 from .core import (ArgParser, number_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure,
                         seed_everything, save_grid,
                         limit_threads, numbered_files, load_newest, positive_arg, default_device,
@@ -110,22 +111,6 @@ def epoch_checkpoints(d):
     return numbered_files(d, "ckpt_epoch_[0-9]*.pt")
 
 # %% ../nbs/10_train_direct.ipynb #8a842794
-def _log(path, row, header=("epoch", "train_loss", "val_loss_ema", "lr", "wall_s")):
-    new = not path.exists()
-    with open(path, "a", newline="") as f:
-        w = csv.writer(f)
-        if new: w.writerow(header)
-        w.writerow(row)
-
-def _truncate_log(path, key:str, last):
-    "Drop a CSV log's rows whose `key` is past `last` (written after the checkpoint a resume starts from)."
-    if not path.exists(): return
-    rows = list(csv.reader(open(path)))
-    if not rows: return
-    i = rows[0].index(key)
-    keep = [rows[0]] + [r for r in rows[1:] if last is not None and int(r[i]) <= last]
-    atomic_write(path, lambda tmp: open(tmp, "w", newline="").writelines(",".join(r) + "\n" for r in keep))
-
 def _plot(log_path, png):
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
@@ -184,6 +169,77 @@ def lr_lambda(schedule:str, total_steps:int, warmup:float=0.02):
     w = max(1, int(warmup * total_steps))
     return lambda s: min(1.0, (s + 1) / w) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, total_steps))))
 
+# %% ../nbs/10_train_direct.ipynb #73342724
+class _StudentRun(Callback):
+    "The student's own moments: the finite check naming each term, the EMAs, the objectives' own updates (the fake"
+    " score's), and at each epoch's end its validation, checkpoints, logs, curves and sample grid."
+    order = 20
+    def __init__(self, args, out, model, objectives, ema, ema_enc, vdl, grid_noise, device, rank:int, best:float,
+                 wall:float, spe:int, meta:dict):
+        self.meta = meta  # what every checkpoint records of the run: its teacher's and its pair sets' sha256
+        self.args, self.out, self.model, self.objectives, self.ema, self.ema_enc = args, out, model, objectives, ema, ema_enc
+        self.vdl, self.grid_noise, self.device, self.rank, self.best, self.wall = vdl, grid_noise, device, rank, best, wall
+        self.spe, self.rows, self.tot, self.cnt = spe, [], 0.0, 0
+    def before_fit(self, learn): self.t0 = time.time(); self.model.train()
+    def after_loss(self, learn):
+        if not torch.isfinite(learn.loss):
+            parts = ", ".join(f"{n}={v.item():.3g}" for n, v in self.terms.items())
+            raise DDKitError(f"loss became {learn.loss.item()} at step {learn.step} ({parts}): lower --lr or the "
+                             "weights of --loss, and --resume")
+    def after_step(self, learn):
+        self.ema.update_parameters(self.model.decoder)
+        if self.ema_enc is not None: self.ema_enc.update_parameters(self.model.encoder)
+        x = learn.batch[1]
+        for w, o in self.objectives.values(): o.after_step(self.pred.detach(), x)
+        # read at the epoch's end: no sync per step
+        self.rows.append([learn.done, self.epoch, learn.loss.detach()] + [v.detach() for v in self.terms.values()])
+        self.tot += learn.loss.detach() * len(x); self.cnt += len(x)
+        if len(self.rows) == self.spe: self.end_epoch(learn)
+    def ema_encoder(self): return self.ema_enc.module if self.ema_enc is not None else self.model.encoder
+    def end_epoch(self, learn):
+        "Validate, checkpoint, log and draw the epoch that just ended; then start the next one."
+        a, out, epoch, device, model = self.args, self.out, self.epoch, self.device, self.model
+        train_loss = allreduce_mean(float(self.tot) / max(self.cnt, 1), device)
+        self.ema.eval(); model.eval(); vt, vr, vc = 0.0, 0.0, 0
+        with torch.no_grad():
+            for z, x in self.vdl:
+                z, x = z.to(device), x.to(device)
+                vt += F.mse_loss(self.ema.module(*self.ema_encoder()(z)), x, reduction="sum").item() / x[0].numel()
+                vc += len(z)
+                vr += F.mse_loss(model.raw(z), x, reduction="sum").item() / x[0].numel()
+        val, val_raw = allreduce_mean(vt / max(vc, 1), device), allreduce_mean(vr / max(vc, 1), device)
+        if not all(map(math.isfinite, (train_loss, val, val_raw))):
+            raise DDKitError(f"epoch {epoch}: validation MSE {val} (raw {val_raw}), training loss {train_loss}: the "
+                             f"newest checkpoint in {out} is the last good one; lower --lr and --resume")
+        self.wall += time.time() - self.t0
+        if self.rank == 0: self.save(learn, epoch, train_loss, val, val_raw)
+        self.best = min(self.best, val)
+        if dist.is_initialized(): dist.barrier()
+        self.epoch, self.rows, self.tot, self.cnt, self.t0 = epoch + 1, [], 0.0, 0, time.time()
+        model.train()
+    def save(self, learn, epoch, train_loss, val, val_raw):
+        a, out, model, ema_enc, objectives = self.args, self.out, self.model, self.ema_enc, self.objectives
+        ck = dict(decoder=model.decoder.state_dict(), decoder_ema=self.ema.state_dict(),
+                  optimizer=learn.opt.state_dict(), epoch=epoch, step=learn.done,
+                  best_val=min(self.best, val), val_loss=val, val_loss_raw=val_raw, train_loss=train_loss,
+                  teacher_sha256=self.meta["teacher_sha256"], encoder_t=a.encoder_t, wall_s=self.wall, args=vars(a),
+                  rng=torch.get_rng_state(), objectives={n: o.state_dict() for n, (w, o) in objectives.items()},
+                  scheduler=learn.sched.state_dict(), pair_sets=self.meta["pair_sets"])
+        if ema_enc is not None: ck.update(encoder=model.encoder.state_dict(), encoder_ema=ema_enc.state_dict())
+        # distribution matching moves the student off its regression targets on purpose: its validation MSE rises
+        # as its samples sharpen, so best_model.pt is then the newest epoch, not the lowest MSE
+        if val < self.best or "dmd" in parse_loss(a.loss): save_checkpoint(ck, out/"best_model.pt")
+        save_checkpoint(ck, out/f"ckpt_epoch_{epoch:03d}.pt")
+        append_csv(out/"loss_log.csv", [epoch, f"{train_loss:.6f}", f"{val:.6f}", f"{learn.sched.get_last_lr()[0]:.3g}",
+                                        f"{self.wall:.1f}"], ["epoch", "train_loss", "val_loss_ema", "lr", "wall_s"])
+        hdr = ("step", "epoch", "total", *objectives)
+        for r in self.rows: append_csv(out/"steps_log.csv", [r[0], r[1]] + [f"{float(v):.6g}" for v in r[2:]], hdr)
+        _plot(out/"loss_log.csv", out/"loss_curve.png")
+        import matplotlib.pyplot as plt; plt.close(plot_terms(out/"steps_log.csv", out/"loss_terms.png"))
+        with torch.no_grad(): imgs = ((self.ema.module(*self.ema_encoder()(self.grid_noise)) + 1) / 2).clamp(0, 1).cpu()
+        save_grid(imgs, out/f"samples_epoch_{epoch:03d}.png", nrow=int(math.sqrt(a.n_samples)))
+        print(f"epoch {epoch}: train {train_loss:.5f}  val MSE (EMA) {val:.5f}  (raw) {val_raw:.5f}", file=sys.stderr)
+
 # %% ../nbs/10_train_direct.ipynb #4b2beabd
 def train_direct(args):
     "Train (or resume) the direct decoder; returns the output folder."
@@ -239,10 +295,10 @@ def train_direct(args):
         if "scheduler" in ck: sched.load_state_dict(ck["scheduler"])
         start, step, best, wall0 = ck["epoch"] + 1, ck.get("step", 0), ck["best_val"], ck.get("wall_s", 0.0)
         if rank == 0:
-            _truncate_log(out/"loss_log.csv", "epoch", ck["epoch"]); _truncate_log(out/"steps_log.csv", "step", step)
+            truncate_csv(out/"loss_log.csv", "epoch", ck["epoch"]); truncate_csv(out/"steps_log.csv", "step", step)
             print(f"resumed from {found[-1]} (next epoch {start})", file=sys.stderr)
     elif rank == 0:
-        for f in ("loss_log.csv", "steps_log.csv"): _truncate_log(out/f, "epoch", None)  # a fresh run starts fresh logs
+        for f in ("loss_log.csv", "steps_log.csv"): truncate_csv(out/f, "epoch", None)  # a fresh run starts fresh logs
     sampler = DistributedSampler(train_ds, num_replicas=world, rank=rank, shuffle=True, seed=args.seed, drop_last=False)
     val_sampler = DistributedSampler(val_ds, num_replicas=world, rank=rank, shuffle=False)
     nw = getattr(args, "num_workers", 0)
@@ -250,66 +306,23 @@ def train_direct(args):
     vdl = DataLoader(val_ds, batch_size=args.batch_size, sampler=val_sampler, num_workers=nw, persistent_workers=nw > 0)
     grid_noise = noise_from_seeds(range(2_000_000_000, 2_000_000_000 + args.n_samples)).to(device)
     end = args.epochs if args.max_epochs_this_run is None else min(args.epochs, start + args.max_epochs_this_run)
-    wall = wall0  # training seconds so far, carried across resumes (the loss log's wall_s is cumulative)
-    ema_encoder = lambda: ema_enc.module if ema_enc is not None else model.encoder
-    for epoch in range(start, end):
-        t0 = time.time()
-        sampler.set_epoch(epoch); model.train()
-        tot, cnt, rows = 0.0, 0, []
-        for z, x in tqdm(dl, desc=f"epoch {epoch}", leave=False, disable=rank != 0):
-            z, x = z.to(device), x.to(device)
-            pred = net(z)
-            terms = {n: o.loss(pred, x, z) for n, (w, o) in objectives.items()}
-            loss = sum(objectives[n][0] * v for n, v in terms.items())
-            if not torch.isfinite(loss):
-                parts = ", ".join(f"{n}={v.item():.3g}" for n, v in terms.items())
-                raise DDKitError(f"loss became {loss.item()} at step {step} ({parts}): lower --lr or the weights of "
-                                 "--loss, and --resume")
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
-            ema.update_parameters(model.decoder)
-            if ema_enc is not None: ema_enc.update_parameters(model.encoder)
-            for w, o in objectives.values(): o.after_step(pred.detach(), x)
-            step += 1
-            # read at the epoch's end: no sync per step
-            rows.append([step, epoch, loss.detach()] + [v.detach() for v in terms.values()])
-            tot += loss.detach() * len(z); cnt += len(z)
-        train_loss = allreduce_mean(float(tot) / max(cnt, 1), device)
-        ema.eval(); model.eval(); vt, vr, vc = 0.0, 0.0, 0
-        with torch.no_grad():
-            for z, x in vdl:
-                z, x = z.to(device), x.to(device)
-                vt += F.mse_loss(ema.module(*ema_encoder()(z)), x, reduction="sum").item() / x[0].numel(); vc += len(z)
-                vr += F.mse_loss(model.raw(z), x, reduction="sum").item() / x[0].numel()
-        val, val_raw = allreduce_mean(vt / max(vc, 1), device), allreduce_mean(vr / max(vc, 1), device)
-        if not all(map(math.isfinite, (train_loss, val, val_raw))):
-            raise DDKitError(f"epoch {epoch}: validation MSE {val} (raw {val_raw}), training loss {train_loss}: the "
-                             f"newest checkpoint in {out} is the last good one; lower --lr and --resume")
-        wall += time.time() - t0
-        if rank == 0:
-            ck = dict(decoder=model.decoder.state_dict(), decoder_ema=ema.state_dict(), optimizer=opt.state_dict(),
-                      epoch=epoch, step=step,
-                      best_val=min(best, val), val_loss=val, val_loss_raw=val_raw, train_loss=train_loss,
-                      teacher_sha256=teacher_checksum(teacher),
-                      encoder_t=args.encoder_t, wall_s=wall, args=vars(args), rng=torch.get_rng_state(),
-                      objectives={n: o.state_dict() for n, (w, o) in objectives.items()},
-                      scheduler=sched.state_dict(), pair_sets=pair_set_ids(ds))
-            if ema_enc is not None: ck.update(encoder=model.encoder.state_dict(), encoder_ema=ema_enc.state_dict())
-            # distribution matching moves the student off its regression targets on purpose: its validation MSE rises
-            # as its samples sharpen, so best_model.pt is then the newest epoch, not the lowest MSE
-            if val < best or "dmd" in parse_loss(args.loss): save_checkpoint(ck, out/"best_model.pt")
-            save_checkpoint(ck, out/f"ckpt_epoch_{epoch:03d}.pt")
-            _log(out/"loss_log.csv",
-                 [epoch, f"{train_loss:.6f}", f"{val:.6f}", f"{sched.get_last_lr()[0]:.3g}", f"{wall:.1f}"])
-            hdr = ("step", "epoch", "total", *objectives)
-            for r in rows: _log(out/"steps_log.csv", [r[0], r[1]] + [f"{float(v):.6g}" for v in r[2:]], header=hdr)
-            _plot(out/"loss_log.csv", out/"loss_curve.png")
-            import matplotlib.pyplot as plt; plt.close(plot_terms(out/"steps_log.csv", out/"loss_terms.png"))
-            with torch.no_grad(): imgs = ((ema.module(*ema_encoder()(grid_noise)) + 1) / 2).clamp(0, 1).cpu()
-            save_grid(imgs, out/f"samples_epoch_{epoch:03d}.png", nrow=int(math.sqrt(args.n_samples)))
-            print(f"epoch {epoch}: train {train_loss:.5f}  val MSE (EMA) {val:.5f}  (raw) {val_raw:.5f}",
-                  file=sys.stderr)
-        best = min(best, val)
-        if dist.is_initialized(): dist.barrier()
+    run = _StudentRun(args, out, model, objectives, ema, ema_enc, vdl, grid_noise, device, rank, best, wall0, len(dl),
+                      dict(teacher_sha256=teacher_checksum(teacher), pair_sets=pair_set_ids(ds)))
+    def batches(first_step):
+        "The training pairs of each epoch from `start`, in the order its sampler gives that epoch."
+        for epoch in range(start, end):
+            sampler.set_epoch(epoch)
+            # the per-epoch bar, as before: tqdm's iteration of a DataLoader draws once from the global RNG, which
+            # the fake score's noise shares, so a run reproduces its earlier numbers only through the same bar
+            for z, x in tqdm(dl, desc=f"epoch {epoch}", leave=False, disable=rank != 0): yield z.to(device), x.to(device)
+    def loss(net, batch):
+        z, x = batch
+        run.pred = net(z)
+        run.terms = {n: o.loss(run.pred, x, z) for n, (w, o) in objectives.items()}
+        return sum(objectives[n][0] * v for n, v in run.terms.items())
+    learn = Learner(net, batches, loss, opt, step + (end - start) * len(dl), sched, cbs=[run])
+    learn.done, run.epoch = step, start
+    learn.fit()
     return out
 
 # %% ../nbs/10_train_direct.ipynb #127e7cf3
