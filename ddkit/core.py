@@ -389,9 +389,9 @@ def command(fn, # a typed function whose parameters are documented inline (docme
             for f in flags: act.option_strings.append(f); p._option_string_actions[f] = act
         return p
     @functools.wraps(fn)
-    def main(argv=None):
+    def main(argv=None):  # returns None: a console script's wrapper exits with what `main` returns
         args = vars(parser().parse_args(argv)); args.pop("pdb", None); args.pop("xtra", None)
-        return fn(**args)
+        fn(**args)
     main.parser = parser
     return cli_errors(main)
 

@@ -12,13 +12,13 @@ from torch import nn
 from tqdm.auto import tqdm
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, write_json,
                         state_dict_sha256, default_device, limit_threads, save_grid, bundled_path, save_tensors,
-                        load_tensors, verify_checkpoint, check_arg)
+                        load_tensors, verify_checkpoint, check_arg, command)
 from .unet import Unet, fold_batchnorm
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'DEFAULT_STEPS', 'cosine_betas', 'MNISTDiffusion', 'infer_config', 'load_ddpm', 'save_ddpm',
+__all__ = ['SAMPLERS', 'DEFAULT_STEPS', 'sample_main', 'cosine_betas', 'MNISTDiffusion', 'infer_config', 'load_ddpm', 'save_ddpm',
            'teacher_checksum', 'noise_from_seeds', 'fast_unet', 'sample_from_noise', 'sample', 'bundled_teacher',
-           'images_sha256', 'sample_main']
+           'images_sha256', 'sample_grid']
 
 # %% ../nbs/04_ddpm.ipynb #f87e83ec
 def cosine_betas(timesteps:int=1000, epsilon:float=0.008):
@@ -266,28 +266,27 @@ def images_sha256(images:torch.Tensor) -> str:
     import hashlib
     return hashlib.sha256(images.detach().cpu().float().contiguous().numpy().tobytes()).hexdigest()
 
-@cli_errors
-def sample_main(argv=None):
-    "Console script `ddkit-sample`."
-    p = ArgParser(prog="ddkit-sample", description="Sample a MNIST Diffusion teacher to a PNG grid.")
-    p.add_argument("--ckpt", type=str, default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--n_samples", type=positive_arg(hi=10**6), default=64)
-    p.add_argument("--sampler", choices=SAMPLERS, default="ddim")
-    p.add_argument("--steps", type=positive_arg(hi=1000), default=None)
-    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
-    p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=50)
-    p.add_argument("--output", type=str, default="samples.png")
-    p.add_argument("--device", type=str, default=None)
-    a = p.parse_args(argv)
+def sample_grid(teacher:str=None, # a teacher checkpoint (default: the bundled teacher); also --ckpt
+                n:positive_arg(hi=10**6)=64, # images; also --n_samples
+                sampler:str="ddim", # 'ancestral', 'ddim' or 'dpm'
+                steps:positive_arg(hi=1000)=None, # sampling steps (default: the sampler's)
+                seed:number_arg(int, 0, 2**62, lo_open=False)=0, # image i starts from the noise of seed `seed + i`
+                batch_size:positive_arg(hi=10**5)=50, # images per UNet call
+                output:str="samples.png", # the grid; its manifest (seeds, sampler, checksums) goes beside it as JSON
+                device:str=None, # cpu, cuda, mps (default: the best there is)
+               ) -> dict:
+    "Sample a teacher to a PNG grid with a JSON manifest; returns the manifest."
     limit_threads()
-    model = load_ddpm(a.ckpt, device=a.device) if a.ckpt else bundled_teacher(a.device)
+    model = load_ddpm(teacher, device=device) if teacher else bundled_teacher(device)
     t0 = time.time()
-    imgs = sample(model, a.n_samples, a.sampler, a.steps, a.seed, a.batch_size)
-    out = Path(a.output)
-    save_grid(imgs, out, nrow=int(math.ceil(math.sqrt(a.n_samples))))
-    man = dict(teacher=str(a.ckpt or "bundled"), teacher_sha256=teacher_checksum(model), sampler=a.sampler,
-               steps=a.steps or DEFAULT_STEPS[a.sampler], seed=a.seed, n_samples=a.n_samples,
-               images_sha256=images_sha256(imgs),
+    imgs = sample(model, n, sampler, steps, seed, batch_size)
+    out = Path(output)
+    save_grid(imgs, out, nrow=int(math.ceil(math.sqrt(n))))
+    man = dict(teacher=str(teacher or "bundled"), teacher_sha256=teacher_checksum(model), sampler=sampler,
+               steps=steps or DEFAULT_STEPS[sampler], seed=seed, n_samples=n, images_sha256=images_sha256(imgs),
                wall_s=round(time.time() - t0, 2))
     write_json(out.with_suffix(".json"), man)
     print(f"wrote {out} and {out.with_suffix('.json')}")
+    return man
+
+sample_main = command(sample_grid, prog="ddkit-sample", aliases=dict(teacher=["--ckpt"], n=["--n_samples"]))

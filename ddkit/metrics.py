@@ -12,17 +12,17 @@ from torch import nn
 import torch.nn.functional as F
 from scipy import linalg
 from tqdm.auto import tqdm
-from .core import save_tensors, load_tensors, bundled_path
+from .core import save_tensors, load_tensors, bundled_path, command
 from .learner import Learner, FiniteLoss, Progress
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, save_figure,
                         write_json, seed_everything, limit_threads, state_dict_sha256, save_grid)
 from .data import mnist_tensors, to_unit_range
 
 # %% auto #0
-__all__ = ['MnistClassifier', 'predict_proba', 'test_accuracy', 'train_classifier', 'save_classifier', 'load_classifier',
-           'train_classifier_main', 'sample_stats', 'meets_quality_bar', 'classifier_features', 'frechet_distance',
-           'classifier_fid', 'real_fid_floor', 'precision_recall', 'evaluate_teacher', 'eval_teacher_main',
-           'class_trajectory', 'decision_summary', 'plot_class_trajectory']
+__all__ = ['train_classifier_main', 'eval_teacher_main', 'MnistClassifier', 'predict_proba', 'test_accuracy', 'train_classifier',
+           'save_classifier', 'load_classifier', 'train_classifier_file', 'sample_stats', 'meets_quality_bar',
+           'classifier_features', 'frechet_distance', 'classifier_fid', 'real_fid_floor', 'precision_recall',
+           'evaluate_teacher', 'eval_teacher', 'class_trajectory', 'decision_summary', 'plot_class_trajectory']
 
 # %% ../nbs/05_metrics.ipynb #75dccc76
 def _block(i, o):
@@ -97,27 +97,27 @@ def load_classifier(path=None):
     return clf.eval()
 
 # %% ../nbs/05_metrics.ipynb #c766305b
-@cli_errors
-def train_classifier_main(argv=None):
-    "Console script `ddkit-train-classifier`."
-    p = ArgParser(prog="ddkit-train-classifier", description="Train the evaluation classifier on MNIST.")
-    p.add_argument("--epochs", type=positive_arg(hi=10**4), default=3)
-    p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=128)
-    p.add_argument("--lr", type=positive_arg(float, hi=10), default=3e-3)
-    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
-    p.add_argument("--output", type=str, default="classifier.safetensors")
-    a = p.parse_args(argv)
+def train_classifier_file(epochs:positive_arg(hi=10**4)=3, # passes over the 60k training images
+                          batch_size:positive_arg(hi=10**5)=128,
+                          lr:positive_arg(float, hi=10)=3e-3, # the one-cycle schedule's peak
+                          seed:number_arg(int, 0, 2**62, lo_open=False)=0,
+                          output:str="classifier.safetensors", # the weights; a JSON card goes beside them
+                         ) -> dict:
+    "Train the evaluation classifier and write it with its card (test accuracy, settings, checksum); returns the card."
     limit_threads()
     t0 = time.time()
-    clf, acc = train_classifier(a.epochs, a.batch_size, a.lr, a.seed)
-    out = Path(a.output)
-    save_classifier(clf, out, test_accuracy=f"{acc:.4f}", epochs=a.epochs, seed=a.seed)
-    card = dict(test_accuracy=acc, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, seed=a.seed,
+    clf, acc = train_classifier(epochs, batch_size, lr, seed)
+    out = Path(output)
+    save_classifier(clf, out, test_accuracy=f"{acc:.4f}", epochs=epochs, seed=seed)
+    card = dict(test_accuracy=acc, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed,
                 wall_s=round(time.time() - t0, 1),
-                command="ddkit-train-classifier " + " ".join(argv if argv is not None else sys.argv[1:]),
+                command=f"ddkit-train-classifier --epochs {epochs} --batch_size {batch_size} --lr {lr} --seed {seed}",
                 sha256=state_dict_sha256(clf.state_dict()), torch=torch.__version__)
     write_json(out.with_suffix(".json"), card)
     print(json.dumps(card, indent=1))
+    return card
+
+train_classifier_main = command(train_classifier_file, prog="ddkit-train-classifier")
 
 # %% ../nbs/05_metrics.ipynb #b2a2b9d3
 def sample_stats(images, # samples in [0,1], [N,1,28,28]
@@ -210,33 +210,32 @@ def evaluate_teacher(model, # a loaded teacher
     return r, x
 
 # %% ../nbs/05_metrics.ipynb #0d1ae539
-@cli_errors
-def eval_teacher_main(argv=None):
-    "Console script `ddkit-eval-teacher`: the quality bar on `--n` samples, as JSON and a grid."
+def eval_teacher(teacher:str=None, # a teacher checkpoint (default: the bundled teacher); also --ckpt
+                 n:positive_arg(hi=10**6)=1000, # samples scored
+                 sampler:str="ddim", # 'ancestral', 'ddim' or 'dpm'
+                 steps:positive_arg(hi=1000)=50, # sampling steps
+                 seed:number_arg(int, 0, 2**62, lo_open=False)=0, # sample i starts from the noise of seed `seed + i`
+                 batch_size:positive_arg(hi=10**5)=50,
+                 device:str=None, # cpu, cuda, mps (default: the best there is)
+                 output:str="teacher_quality.json", # the JSON report; a grid of the first 64 goes beside it (.png)
+                 raw:bool=False, # score a steps_XXXXXXXX.pt's raw weights instead of its EMA
+                ) -> dict:
+    "A teacher's quality bar on `n` samples (confident share, digit shares, classifier-FID), as JSON and a grid."
     from ddkit.ddpm import load_ddpm, bundled_teacher, teacher_checksum
-    p = ArgParser(prog="ddkit-eval-teacher", description="Score a teacher's samples with the evaluation classifier.")
-    p.add_argument("--ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--n", type=positive_arg(hi=10**6), default=1000)
-    p.add_argument("--sampler", default="ddim", choices=["ancestral", "ddim", "dpm"])
-    p.add_argument("--steps", type=positive_arg(hi=1000), default=50)
-    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
-    p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=50); p.add_argument("--device", default=None)
-    p.add_argument("--output", default="teacher_quality.json",
-                   help="JSON report; a grid of the first 64 goes beside it (.png)")
-    p.add_argument("--raw", action="store_true", help="score a steps_XXXXXXXX.pt's raw weights instead of its EMA")
-    a = p.parse_args(argv)
-    if a.raw and not (a.ckpt and Path(a.ckpt).suffix == ".pt"):
+    if raw and not (teacher and Path(teacher).suffix == ".pt"):
         raise DDKitError("--raw: only a training checkpoint (steps_XXXXXXXX.pt) holds raw weights beside its EMA: pass "
-                         "one with --ckpt")
+                         "one with --teacher")
     limit_threads()
-    model = load_ddpm(a.ckpt, ema=not a.raw, device=a.device) if a.ckpt else bundled_teacher(a.device)
-    r, x = evaluate_teacher(model, a.n, a.sampler, a.steps, a.seed, batch_size=a.batch_size)
-    r.update(teacher=str(a.ckpt or "bundled"), weights="raw" if a.raw else "ema",
-             teacher_sha256=teacher_checksum(model))
-    out = Path(a.output)
+    model = load_ddpm(teacher, ema=not raw, device=device) if teacher else bundled_teacher(device)
+    r, x = evaluate_teacher(model, n, sampler, steps, seed, batch_size=batch_size)
+    r.update(teacher=str(teacher or "bundled"), weights="raw" if raw else "ema", teacher_sha256=teacher_checksum(model))
+    out = Path(output)
     save_grid(x[:64], out.with_suffix(".png"), nrow=8)
     write_json(out, r)
     print(json.dumps({k: v for k, v in r.items() if k != "class_share"}, indent=1))
+    return r
+
+eval_teacher_main = command(eval_teacher, prog="ddkit-eval-teacher", aliases=dict(teacher=["--ckpt"]))
 
 # %% ../nbs/05_metrics.ipynb #50b5ec62
 def class_trajectory(model, # a loaded teacher
