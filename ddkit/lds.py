@@ -11,8 +11,8 @@ from .core import DDKitError
 # %% auto #0
 __all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE_SEED', 'T_RANGES', 'lds_pool', 'subset_masks',
            'lds', 'lds_difference', 'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared',
-           'finetune_fullbatch', 'loss_outputs', 'lds_jobs', 'GroundTruth', 'claim', 'build_base', 'finetune',
-           'build_full', 'build_queries', 'output_noise', 'run_job', 'parse_shard', 'build_ground_truth',
+           'finetune_fullbatch', 'loss_outputs', 'lds_jobs', 'GroundTruth', 'upgrade_outputs', 'claim', 'build_base',
+           'finetune', 'build_full', 'build_queries', 'output_noise', 'run_job', 'parse_shard', 'build_ground_truth',
            'measured_outputs', 'query_specific', 'ceiling_report', 'lds_build_parser', 'lds_build_main']
 
 # %% ../nbs/17_lds.ipynb #c4cc0da5
@@ -259,6 +259,9 @@ class GroundTruth:
     def __init__(self, folder, # e.g. runs/lds-mnist
                  **plan): # `LDS_PLAN` settings to change (a new folder only)
         self.folder, self._pool = Path(folder), None
+        if old := sorted((self.folder/"outputs").glob("job_*.npy")):
+            raise DDKitError(f"{old[0].parent}: holds {len(old)} job outputs as .npy, without checksums: convert them "
+                             f"once with `python -c \"from ddkit.lds import upgrade_outputs; upgrade_outputs('{folder}')\"`")
         p = self.folder/"plan.json"
         if p.exists():
             self.plan = {**LEGACY_PLAN, **read_json(p)}
@@ -272,7 +275,10 @@ class GroundTruth:
         self.jobs = lds_jobs(self.plan)
 
     def path(self, name): return self.folder/name
-    def job_path(self, i:int): return self.folder/"outputs"/f"job_{i:04d}.npy"
+    def job_path(self, i:int): return self.folder/"outputs"/f"job_{i:04d}.safetensors"
+    def job_output(self, i:int) -> np.ndarray:
+        "Job `i`'s losses [Q, K] (float16), its checksum verified."
+        return load_tensors(self.job_path(i), fix="delete it, and ddkit-lds-build runs that job again")[0]["loss"].numpy()
     def done(self) -> list: return [i for i in range(len(self.jobs)) if self.job_path(i).exists()]
 
     @property
@@ -293,6 +299,15 @@ class GroundTruth:
         "The images the base model never saw: the pool, or the larger pool of `outer_per_class` it is drawn from."
         p = self.plan
         return lds_pool(mnist_tensors(True)[1].numpy(), p["outer_per_class"] or p["per_class"], p["pool_seed"])
+
+# %% ../nbs/17_lds.ipynb #353d23b6
+def upgrade_outputs(folder) -> int:
+    "Rewrite a ground truth's `job_*.npy` outputs (no checksum) as checksummed safetensors, the same values; the count."
+    old = sorted((Path(folder)/"outputs").glob("job_*.npy"))
+    for p in old:
+        a = np.load(p)  # allow_pickle stays False: arrays only
+        save_tensors({"loss": torch.from_numpy(a)}, p.with_suffix(".safetensors"), job=int(p.stem[4:])); p.unlink()
+    return len(old)
 
 # %% ../nbs/17_lds.ipynb #39c0fc6c
 @contextlib.contextmanager
@@ -378,7 +393,7 @@ def run_job(gt:GroundTruth, i:int, base=None, queries=None) -> np.ndarray:
     # float16: 20 KB a job; its rounding is ~2% of the spread between subsets once averaged over timesteps (measured)
     out = loss_outputs(model, q["images"], gt.timesteps, output_noise(gt)).astype(np.float16)
     gt.job_path(i).parent.mkdir(exist_ok=True)
-    atomic_write(gt.job_path(i), lambda tmp: np.save(open(tmp, "wb"), out))
+    save_tensors({"loss": torch.from_numpy(out)}, gt.job_path(i), job=i)
     return out
 
 def parse_shard(s:str) -> tuple:
@@ -410,9 +425,9 @@ def measured_outputs(gt:GroundTruth,
     if not tsel.any(): raise DDKitError(f"no output timestep in t_range={t_range}: widen it")
     where, ids, outs = {job: i for i, job in enumerate(gt.jobs)}, [], []
     for j in (range(p["m"], p["m"] + p["n_tune"]) if tuning else range(p["m"])):
-        files = [gt.job_path(where[(j, s)]) for s in seeds if (j, s) in where]
-        if len(files) < len(seeds) or not all(f.exists() for f in files): continue
-        loss = np.mean([np.load(f).astype(np.float64)[:, tsel].mean(1) for f in files], 0)
+        ks = [where[(j, s)] for s in seeds if (j, s) in where]
+        if len(ks) < len(seeds) or not all(gt.job_path(k).exists() for k in ks): continue
+        loss = np.mean([gt.job_output(k).astype(np.float64)[:, tsel].mean(1) for k in ks], 0)
         ids.append(j); outs.append(-loss)  # an image that helps lowers the loss: predict its negative
     if not ids: raise DDKitError(f"{gt.folder}: no finished retraining for seeds {seeds}: run ddkit-lds-build first")
     return np.array(ids), masks[ids], np.stack(outs)
