@@ -10,13 +10,13 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['DDKitError', 'cli_errors', 'check_arg', 'atomic_write', 'check_writable', 'atomic_torch_save', 'write_json',
-           'read_json', 'compact_png', 'save_figure', 'save_grid', 'median_seconds', 'file_sha256', 'state_dict_sha256',
-           'tensor_leaves', 'tree_sha256', 'first_nonfinite', 'save_checkpoint', 'verify_checkpoint', 'load_checkpoint',
-           'numbered_files', 'load_newest', 'bundled_path', 'verify_bundled', 'write_assets_manifest', 'save_tensors',
-           'load_tensors', 'folder_lock', 'number_arg', 'positive_arg', 'ArgParser', 'command', 'default_device',
-           'native_bf16', 'seed_everything', 'env_int', 'limit_threads', 'dist_info', 'init_distributed', 'rank_device',
-           'allreduce_mean']
+__all__ = ['DDKitError', 'cli_errors', 'check_arg', 'atomic_write', 'check_writable', 'atomic_write_bytes', 'atomic_torch_save',
+           'write_json', 'read_json', 'compact_png', 'save_figure', 'save_grid', 'median_seconds', 'file_sha256',
+           'state_dict_sha256', 'tensor_leaves', 'tree_sha256', 'first_nonfinite', 'save_checkpoint',
+           'verify_checkpoint', 'load_checkpoint', 'numbered_files', 'load_newest', 'bundled_path', 'verify_bundled',
+           'write_assets_manifest', 'save_tensors', 'load_tensors', 'folder_lock', 'number_arg', 'positive_arg',
+           'ArgParser', 'command', 'default_device', 'native_bf16', 'seed_everything', 'env_int', 'limit_threads',
+           'dist_info', 'init_distributed', 'rank_device', 'allreduce_mean']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -103,11 +103,15 @@ def _write_bytes(tmp, data:bytes):
     "Python's own write, so a full disk is an `OSError` (ENOSPC) that `cli_errors` can name, not a library's message."
     with open(tmp, "wb") as f: f.write(data)
 
+def atomic_write_bytes(path, data:bytes):
+    "Write `data` to `path` atomically, through Python's own write (a full disk is one line, see `cli_errors`)."
+    return atomic_write(path, lambda tmp: _write_bytes(tmp, data))
+
 def atomic_torch_save(obj, path):
     "`torch.save` through `atomic_write` (serialised in memory first)."
     import io
     buf = io.BytesIO(); torch.save(obj, buf)
-    return atomic_write(path, lambda tmp: _write_bytes(tmp, buf.getvalue()))
+    return atomic_write_bytes(path, buf.getvalue())
 
 # %% ../nbs/00_core.ipynb #34542ac8
 def write_json(path, obj):
@@ -302,8 +306,7 @@ def save_tensors(tensors:dict, # name -> tensor
     from safetensors.torch import save
     t = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
     md = {**{k: str(v) for k, v in meta.items()}, "sha256": state_dict_sha256(t)}
-    data = save(t, metadata=md)
-    return atomic_write(path, lambda tmp: _write_bytes(tmp, data))
+    return atomic_write_bytes(path, save(t, metadata=md))
 
 def load_tensors(path, # a `.safetensors` file
                  fix:str="restore a copy", # what to tell a person when the file is bad

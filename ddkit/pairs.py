@@ -10,7 +10,8 @@ import torch
 import torch.distributed as dist
 from tqdm.auto import tqdm
 from safetensors import safe_open
-from safetensors.torch import save_file
+from safetensors.torch import save
+from .core import check_writable, atomic_write_bytes
 from .core import (dist_info, init_distributed, rank_device, ArgParser, number_arg, DDKitError, cli_errors,
                         atomic_write, write_json, read_json, file_sha256,
                         limit_threads, default_device,
@@ -64,7 +65,7 @@ def generate_pairs(teacher, # a loaded teacher
                    seed:int=0, dtype:str="float32", teacher_name:str="", progress:bool=True):
     "Generate (or finish generating) this rank's shards; rank 0 writes the manifest once all shards exist."
     rank, _ = dist_info()
-    out = Path(output_dir); out.mkdir(parents=True, exist_ok=True)
+    out = Path(output_dir); out.mkdir(parents=True, exist_ok=True); check_writable(out)  # before any sampling
     if rank != 0:  # torchrun's other ranks share rank 0's run: only rank 0 holds the folder's lock
         return _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, dtype, teacher_name, progress)
     with folder_lock(out, "ddkit-generate-data"):
@@ -107,7 +108,7 @@ def _generate_pairs(teacher, out, n_samples, batch_size, sampler, steps, seed, d
                    for k in my_shards(n_shards, rank, world) if k not in todo))
     for k in todo:
         shard = _make_shard(teacher, net, k, n_samples, batch_size, seed, sampler, steps, dtype)
-        atomic_write(out/shard_name(k), lambda tmp, s=shard: save_file(s, tmp))
+        atomic_write_bytes(out/shard_name(k), save(shard))
         bar.update(len(shard["index"]))
     bar.close()
     if world > 1 and dist.is_initialized(): dist.barrier()

@@ -12,7 +12,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write,
                         save_figure, write_json, default_device, limit_threads, seed_everything, save_grid)
-from .core import numbered_files, load_newest, save_checkpoint, load_checkpoint
+from .core import numbered_files, load_newest, save_checkpoint, load_checkpoint, check_writable
 from .learner import Learner, Callback, CancelFit, EMA, Progress, read_csv, append_csv, truncate_csv, running_mean
 from .data import mnist_tensors, to_model_range
 from .ddpm import (MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum,
@@ -282,7 +282,7 @@ def train_ddpm(args) -> Path:
                          "pass a value in that range")
     if args.no_clip: raise DDKitError("--no_clip: ddkit samples with the teacher's x0 clipping only: drop --no_clip")
     device = torch.device("cpu") if args.cpu else default_device(args.device)
-    out = Path(args.output_dir); out.mkdir(parents=True, exist_ok=True)
+    out = Path(args.output_dir); out.mkdir(parents=True, exist_ok=True); check_writable(out)  # before any step
     xs, _ = mnist_tensors(train=True)
     if args.n_train: xs = xs[:args.n_train]
     data = to_model_range(xs).to(device)  # on the GPU once, not per step
