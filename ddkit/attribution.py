@@ -10,7 +10,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import DDKitError, atomic_write, save_figure, write_json, read_json, native_bf16, save_tensors, load_tensors
+from .core import DDKitError, atomic_write, save_figure, write_json, read_json, native_bf16
+from .core import save_tensors, load_tensors
 from .data import mnist_tensors, to_model_range, data_root
 from .ddpm import teacher_checksum
 from .ddpm import MNISTDiffusion, bundled_path

@@ -236,7 +236,8 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
 def main(argv=None):
     "Console script `ddkit-bench`."
     p = ArgParser(prog="ddkit-bench", description="Measure sampler speed and teacher quality.")
-    p.add_argument("--ckpt", default=None); p.add_argument("--n_fid", type=positive_arg(hi=10**6), default=1000)
+    p.add_argument("--ckpt", "--teacher", dest="ckpt", default=None)
+    p.add_argument("--n_fid", type=positive_arg(hi=10**6), default=1000)
     p.add_argument("--n_ancestral", type=number_arg(int, 0, 10**6, lo_open=False), default=1000,
                    help="samples for ancestral-1000 (1M UNet calls at 1000)")
     p.add_argument("--reps", type=positive_arg(hi=1000), default=5)
@@ -272,7 +273,8 @@ def measure(what:str, # one of `MEASUREMENTS`: 'explorers', 'bank' or 'speed'
     "One measurement of the bundled models, written to `output` as JSON; returns it."
     from ddkit.explorer import explorer_timings, bundled_models
     from ddkit import attribution as A
-    if what not in MEASUREMENTS: raise DDKitError(f"{what!r}: unknown measurement: pass one of {', '.join(MEASUREMENTS)}")
+    if what not in MEASUREMENTS:
+        raise DDKitError(f"{what!r}: unknown measurement: pass one of {', '.join(MEASUREMENTS)}")
     limit_threads()
     teacher, student = bundled_models()
     if what == "explorers": r = dict(explorer_timings(), bank=A.compact_bank_benchmark(

@@ -265,7 +265,8 @@ def load_newest(paths, # checkpoints, oldest first (`numbered_files`)
         try: return p, load_checkpoint(p, device)
         except DDKitError as e:
             bad = p.with_name(p.name + ".damaged"); p.rename(bad)
-            print(f"warning: {str(e).split(': ')[1]}: {p} set aside as {bad.name}; resuming from the checkpoint before it",
+            print(f"warning: {str(e).split(': ')[1]}: {p} set aside as {bad.name}; resuming from the checkpoint "
+                  "before it",
                   file=sys.stderr)
     if paths: raise DDKitError(f"no checkpoint in {Path(paths[0]).parent} loads (each set aside as *.damaged): start "
                                "again without --resume, or restore a copy")

@@ -161,7 +161,7 @@ def main(argv=None):
     p.add_argument("--n_eval", type=positive_arg(hi=10**6), default=200,
                    help="fresh noises scored against the teacher's DDIM-50")
     p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
-    p.add_argument("--ckpt", default=None, help="another teacher (default: bundled)")
+    p.add_argument("--ckpt", "--teacher", dest="ckpt", default=None, help="another teacher (default: bundled)")
     a = p.parse_args(argv)
     limit_threads()
     run_demo(a.output_dir, a.n_pairs, a.steps, a.epochs, a.n_eval, seed=a.seed, ckpt=a.ckpt)

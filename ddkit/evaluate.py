@@ -160,9 +160,10 @@ def eval_student_main(argv=None):
     import matplotlib.pyplot as plt
     p = ArgParser(prog="ddkit-eval-student",
                   description="Score a one-step student against its teacher and the evaluation classifier.")
-    p.add_argument("--decoder_ckpt", required=True,
+    p.add_argument("--decoder_ckpt", "--student", dest="decoder_ckpt", required=True,
                    help="best_model.pt of ddkit-train-direct, or a student exported by ddkit-export")
-    p.add_argument("--ddpm_ckpt", default=None, help="its teacher (default: the bundled teacher)")
+    p.add_argument("--ddpm_ckpt", "--teacher", dest="ddpm_ckpt", default=None,
+                   help="its teacher (default: the bundled teacher)")
     p.add_argument("--n", type=positive_arg(hi=10**6), default=1000,
                    help="noises scored: the student's sample and the teacher's of each")
     p.add_argument("--ref_sampler", default="ddim", help="the teacher's sampler for the same noise (the reference)")

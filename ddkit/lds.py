@@ -260,8 +260,9 @@ class GroundTruth:
                  **plan): # `LDS_PLAN` settings to change (a new folder only)
         self.folder, self._pool = Path(folder), None
         if old := sorted((self.folder/"outputs").glob("job_*.npy")):
-            raise DDKitError(f"{old[0].parent}: holds {len(old)} job outputs as .npy, without checksums: convert them "
-                             f"once with `python -c \"from ddkit.lds import upgrade_outputs; upgrade_outputs('{folder}')\"`")
+            raise DDKitError(f"{old[0].parent}: holds {len(old)} job outputs as .npy, without checksums: convert "
+                             "them once with `python -c \"from ddkit.lds import upgrade_outputs; "
+                             f"upgrade_outputs('{folder}')\"`")
         p = self.folder/"plan.json"
         if p.exists():
             self.plan = {**LEGACY_PLAN, **read_json(p)}
@@ -278,7 +279,8 @@ class GroundTruth:
     def job_path(self, i:int): return self.folder/"outputs"/f"job_{i:04d}.safetensors"
     def job_output(self, i:int) -> np.ndarray:
         "Job `i`'s losses [Q, K] (float16), its checksum verified."
-        return load_tensors(self.job_path(i), fix="delete it, and ddkit-lds-build runs that job again")[0]["loss"].numpy()
+        fix = "delete it, and ddkit-lds-build runs that job again"
+        return load_tensors(self.job_path(i), fix=fix)[0]["loss"].numpy()
     def done(self) -> list: return [i for i in range(len(self.jobs)) if self.job_path(i).exists()]
 
     @property

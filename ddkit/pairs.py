@@ -190,7 +190,8 @@ def pair_set_ids(ds) -> list[str]:
 def generate_main(argv=None):
     "Console script `ddkit-generate-data`."
     p = ArgParser(prog="ddkit-generate-data", description="Pre-generate (noise, teacher image) pairs.")
-    p.add_argument("--ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
+    p.add_argument("--ckpt", "--teacher", dest="ckpt", default=None,
+                   help="teacher checkpoint (default: the bundled teacher)")
     p.add_argument("--n_samples", type=positive_arg(), default=60000)
     p.add_argument("--batch_size", type=positive_arg(), default=100)
     p.add_argument("--output_dir", default="direct_decoder_data")

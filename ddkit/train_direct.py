@@ -35,7 +35,8 @@ __all__ = ['RESUME_MAY_CHANGE', 'direct_parser', 'changed_flags', 'ema_warmup_av
 def direct_parser():
     "Argument parser of `ddkit-train-direct`."
     p = ArgParser(prog="ddkit-train-direct", description="Train the direct decoder on pre-generated pairs.")
-    p.add_argument("--ddpm_ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
+    p.add_argument("--ddpm_ckpt", "--teacher", dest="ddpm_ckpt", default=None,
+                   help="teacher checkpoint (default: the bundled teacher)")
     p.add_argument("--data_path", default="direct_decoder_data",
                    help="folder written by ddkit-generate-data, or several separated by commas (one set)")
     p.add_argument("--lr", type=positive_arg(float, hi=10), default=1e-4)
@@ -177,8 +178,9 @@ class _StudentRun(Callback):
     def __init__(self, args, out, model, objectives, ema, ema_enc, vdl, grid_noise, device, rank:int, best:float,
                  wall:float, spe:int, meta:dict):
         self.meta = meta  # what every checkpoint records of the run: its teacher's and its pair sets' sha256
-        self.args, self.out, self.model, self.objectives, self.ema, self.ema_enc = args, out, model, objectives, ema, ema_enc
-        self.vdl, self.grid_noise, self.device, self.rank, self.best, self.wall = vdl, grid_noise, device, rank, best, wall
+        self.args, self.out, self.model, self.objectives = args, out, model, objectives
+        self.ema, self.ema_enc, self.vdl, self.grid_noise = ema, ema_enc, vdl, grid_noise
+        self.device, self.rank, self.best, self.wall = device, rank, best, wall
         self.spe, self.rows, self.tot, self.cnt = spe, [], 0.0, 0
     def before_fit(self, learn): self.t0 = time.time(); self.model.train()
     def after_loss(self, learn):
@@ -314,7 +316,8 @@ def train_direct(args):
             sampler.set_epoch(epoch)
             # the per-epoch bar, as before: tqdm's iteration of a DataLoader draws once from the global RNG, which
             # the fake score's noise shares, so a run reproduces its earlier numbers only through the same bar
-            for z, x in tqdm(dl, desc=f"epoch {epoch}", leave=False, disable=rank != 0): yield z.to(device), x.to(device)
+            for z, x in tqdm(dl, desc=f"epoch {epoch}", leave=False, disable=rank != 0):
+                yield z.to(device), x.to(device)
     def loss(net, batch):
         z, x = batch
         run.pred = net(z)

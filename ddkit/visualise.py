@@ -75,8 +75,10 @@ def main(argv=None):
     "Console script `ddkit-test-direct`."
     p = ArgParser(prog="ddkit-test-direct",
                   description="Sample the direct decoder with hooks and compare it with the teacher.")
-    p.add_argument("--ddpm_ckpt", default=None, help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--decoder_ckpt", required=True)
+    p.add_argument("--ddpm_ckpt", "--teacher", dest="ddpm_ckpt", default=None,
+                   help="teacher checkpoint (default: the bundled teacher)")
+    p.add_argument("--decoder_ckpt", "--student", dest="decoder_ckpt", required=True,
+                   help="the student: a best_model.pt or an exported .safetensors")
     p.add_argument("--n_samples", type=positive_arg(hi=10**4), default=36)
     p.add_argument("--output_dir", default="test_outputs")
     p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)

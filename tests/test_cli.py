@@ -137,3 +137,10 @@ def test_eval_student_scores_a_trained_student(tmp_path):
     assert out.with_suffix(".png").exists() and (out.parent/"student_quality_include.png").exists()
     # a student of this teacher is refused on another teacher (the bundled one), with one line
     assert_one_line_error(run("ddkit-eval-student", "--decoder_ckpt", tmp_path/"s.safetensors", "--n", 4, env=env), "another teacher")
+
+def test_one_word_per_idea(tmp_path):
+    "--teacher and --student name the two models on every command that takes them (the old flags stay as aliases)."
+    for script, flag in [("ddkit-eval-student", "--student"), ("ddkit-test-direct", "--student"),
+                         ("ddkit-generate-data", "--teacher"), ("ddkit-sample", "--teacher")]:
+        out = "--output_dir" if "direct" in script or "data" in script else "--output"
+        assert_one_line_error(run(script, flag, tmp_path/"nope.pt", out, tmp_path/"o"), "nope.pt")

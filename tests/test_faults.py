@@ -192,7 +192,8 @@ def test_no_load_can_run_code():
         bad += [f"{name}: {c[:80]}" for c in _calls(code, "torch.load") if "weights_only=True" not in c]
         bad += [f"{name}: {w}" for w in ("weights_only=False", "allow_pickle=True", "pickle.load(", "pickle.loads(")
                 if w in code]
-        if "pickle.Unpickler" in code and not name.startswith(("data.py", "02_data.ipynb")): bad.append(f"{name}: Unpickler")
+        if "pickle.Unpickler" in code and not name.startswith(("data.py", "02_data.ipynb")):
+            bad.append(f"{name}: Unpickler")
     assert not bad, bad
 
 def test_source_walk_can_fail():
@@ -200,7 +201,7 @@ def test_source_walk_can_fail():
     assert list(_calls("x = torch.load(p, map_location=f(1))\n", "torch.load")) == ["torch.load(p, map_location=f(1))"]
 
 def test_planted_pickle_in_a_resume_state_never_runs(tmp_path):
-    "A shared folder's resume checkpoint (an LDS base model's) holding code is refused in one line; the code never runs."
+    "A shared folder's resume checkpoint (an LDS base model's) holding code is refused in one line; it never runs."
     torch.save({"model": _RunsCode(tmp_path/"PICKLE_RAN")}, tmp_path/"base.ckpt")
     with pytest.raises(Exception, match="pickled Python objects"):
         train_small(small_ddpm(0), torch.zeros(4, 1, 28, 28), 2, ckpt=tmp_path/"base.ckpt")
@@ -211,7 +212,8 @@ def _flip_bit(p, at=-8):
 
 def test_damaged_student_refused(bad, tmp_path):
     "A bit flipped in an exported student, or a NaN in it: ddkit-test-direct stops in one line, writes no grid."
-    flipped = tmp_path/"flipped.safetensors"; flipped.write_bytes((bad/"other.safetensors").read_bytes()); _flip_bit(flipped)
+    flipped = tmp_path/"flipped.safetensors"; flipped.write_bytes((bad/"other.safetensors").read_bytes())
+    _flip_bit(flipped)
     t, md = load_tensors(bad/"other.safetensors")
     t = {k: (v.clone().fill_(float("nan")) if v.is_floating_point() else v) for k, v in t.items()}
     md.pop("sha256"); save_tensors(t, tmp_path/"nan.safetensors", **md)
@@ -225,11 +227,12 @@ def test_bad_thread_count_is_one_line(monkeypatch, tmp_path):
     "DDKIT_THREADS is parsed like a flag: abc, 0, -1 and 1.5 are one line naming it."
     for v in ("abc", "0", "-1", "1.5"):
         monkeypatch.setenv("DDKIT_THREADS", v)
-        code, err = _run(sample_main, ["--ckpt", CKPT, "--n_samples", "1", "--steps", "1", "--output", tmp_path/"s.png"])
+        code, err = _run(sample_main, ["--ckpt", CKPT, "--n_samples", "1", "--steps", "1",
+                                       "--output", tmp_path/"s.png"])
         assert_one_line(code, err, f"DDKIT_THREADS={v}"); assert "DDKIT_THREADS" in err, err
 
 def test_full_disk_is_one_line_and_loses_nothing(monkeypatch, tmp_path):
-    "Every write goes through Python's own write: a full disk (the kernel's /dev/full) is one line, no file half-written."
+    "Every write goes through Python's own write: a full disk (the kernel's /dev/full) is one line, nothing lost."
     import ddkit.core
     def to_full_disk(tmp, data):
         with open("/dev/full", "wb") as f: f.write(data); f.flush()

@@ -42,7 +42,8 @@ def _tracked_text():
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     for f in files:
         p = ROOT/f
-        if p.suffix in (".png", ".safetensors", ".pt", ".npy", ".gz") or not p.is_file() or p == Path(__file__): continue
+        if p.suffix in (".png", ".safetensors", ".pt", ".npy", ".gz") or not p.is_file(): continue
+        if p == Path(__file__): continue  # the patterns themselves
         try: yield f, p.read_text(encoding="utf-8")
         except UnicodeDecodeError: continue
 
