@@ -184,15 +184,18 @@ def file_sha256(path, chunk=1<<20):
         for b in iter(lambda: f.read(chunk), b""): h.update(b)
     return h.hexdigest()
 
+def _flat_bytes(v) -> tuple:
+    "A tensor flattened on the CPU, and its raw bytes."
+    t = v.detach().cpu().contiguous().reshape(-1)
+    return t, (t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+
 def state_dict_sha256(sd):
     "SHA-256 over a state dict's names, shapes, dtypes and values."
     h = hashlib.sha256()
     for k in sorted(sd):
-        v = sd[k]
-        if not torch.is_tensor(v): continue
-        t = v.detach().cpu().contiguous().reshape(-1)
-        h.update(f"{k}|{tuple(t.shape)}|{t.dtype}|".encode())
-        h.update(t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+        if not torch.is_tensor(sd[k]): continue
+        t, b = _flat_bytes(sd[k])
+        h.update(f"{k}|{tuple(t.shape)}|{t.dtype}|".encode()); h.update(b)
     return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #81b79130
@@ -209,9 +212,8 @@ def tree_sha256(obj) -> str:
     h = hashlib.sha256()
     for k, v in tensor_leaves(obj):
         if torch.is_tensor(v):
-            t = v.detach().cpu().contiguous().reshape(-1)
-            h.update(f"{k}|{tuple(v.shape)}|{t.dtype}|".encode())
-            h.update(t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
+            t, b = _flat_bytes(v)
+            h.update(f"{k}|{tuple(v.shape)}|{t.dtype}|".encode()); h.update(b)
         else: h.update(f"{k}={v!r}|".encode())
     return h.hexdigest()
 
@@ -247,9 +249,12 @@ def load_checkpoint(path, device="cpu", checksum:bool=True) -> dict:
     p = Path(path)
     try: ck = torch.load(p, map_location=device, weights_only=True)
     except Exception as e:
-        why = "holds pickled Python objects (weights_only)" if "weights_only" in str(e) else "is truncated or damaged"
-        raise DDKitError(f"{p}: cannot be read as a checkpoint ({type(e).__name__}): it {why}; restore a copy, or "
-                         "pass a file written by a ddkit trainer") from None
+        if "weights_only" in str(e) or "Unsupported global" in str(e):
+            raise DDKitError(f"{p}: holds pickled Python objects, not just weights; ddkit only loads tensors "
+                             "(weights_only=True): re-save the state dicts") from None
+        msg = (str(e).splitlines() or [""])[0][:120]  # some exceptions carry no message
+        raise DDKitError(f"{p}: cannot be read as a checkpoint ({type(e).__name__}: {msg}): the file is truncated "
+                         "or damaged; restore a copy, or pass a file written by a ddkit trainer") from None
     return verify_checkpoint(ck, p, checksum)
 
 # %% ../nbs/00_core.ipynb #53410aee

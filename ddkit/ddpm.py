@@ -12,7 +12,7 @@ from torch import nn
 from tqdm.auto import tqdm
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, write_json,
                         state_dict_sha256, default_device, limit_threads, save_grid, bundled_path, save_tensors,
-                        load_tensors, verify_checkpoint, check_arg, command)
+                        load_tensors, load_checkpoint, check_arg, command)
 from .unet import Unet, fold_batchnorm
 
 # %% auto #0
@@ -102,20 +102,11 @@ def _read_state_dict(path, ema):
     if path.suffix == ".safetensors":
         sd, meta = load_tensors(path, fix="copy it again")
         return sd, json.loads(meta["config"]) if "config" in meta else None
-    try: ck = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:
-        msg = (str(e).splitlines() or [""])[0][:120]  # some exceptions carry no message
-        if "weights_only" in str(e) or "Unsupported global" in str(e):
-            raise DDKitError(f"{path}: holds pickled Python objects, not just weights; ddkit only loads tensors "
-                             "(weights_only=True): re-save the state dicts") from None
-        raise DDKitError(f"{path}: cannot be read as a torch checkpoint ({type(e).__name__}: {msg}): the file is "
-                         "truncated or damaged; copy it again") from None
     # the original format carries no checksum; ddkit's trainer adds one, verified here (and every weight finite)
-    if isinstance(ck, dict): ck = verify_checkpoint(ck, path, checksum=False)
-    if not isinstance(ck, dict) or "model" not in ck:
-        keys = list(ck)[:5] if isinstance(ck, dict) else type(ck).__name__
+    ck = load_checkpoint(path, checksum=False)
+    if "model" not in ck:
         raise DDKitError(f"{path}: not a MNIST Diffusion checkpoint (expected keys 'model' and 'model_ema', found "
-                         f"{keys}): pass a steps_XXXXXXXX.pt file")
+                         f"{list(ck)[:5]}): pass a steps_XXXXXXXX.pt file")
     if ema:
         if "model_ema" not in ck: raise DDKitError(f"{path}: has no 'model_ema' weights: load it with ema=False")
         sd = {k[len("module."):]: v for k, v in ck["model_ema"].items() if k.startswith("module.")}

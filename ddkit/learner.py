@@ -115,9 +115,12 @@ class GradClip(Callback):
 class EMA(Callback):
     "An exponential moving average of the weights (`self.model`), updated every `every` steps, kept in checkpoints."
     order = 10
-    def __init__(self, model, decay:float=0.999, every:int=1):
+    def __init__(self, model, decay:float=0.999, every:int=1,
+                 averaged=None, # an `AveragedModel` of `model` made elsewhere (a recipe's own decay), used as it is
+                ):
         from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-        self.model, self.every = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True), every
+        self.every = every
+        self.model = averaged or AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
     def after_step(self, learn):
         if learn.done % self.every == 0: self.model.update_parameters(learn.model)
     def state_dict(self): return self.model.state_dict()

@@ -218,8 +218,8 @@ def _one_cycle(opt, lr, total, step=0):
 LOG_FIELDS = ["step", "epoch", "loss", "lr", "wall_s"]
 
 class _TeacherRun(Callback):
-    "The teacher's own moments: wall time, the loss log and its finite check, a schedule fitted to a time budget,"
-    " checkpoints, epoch-end grids and scores, and stopping cleanly on a signal."
+    ("The teacher's own moments: wall time, the loss log and its finite check, a schedule fitted to a time budget, "
+     "checkpoints, epoch-end grids and scores, and stopping cleanly on a signal.")
     order = 20  # after the EMA's update (10), so a checkpoint holds it
     def __init__(self, args, out, spe:int, total:int, fitted, wall:float, start:int, ema, device):
         self.args, self.out, self.spe, self.total, self.fitted, self.wall = args, Path(out), spe, total, fitted, wall
@@ -316,7 +316,7 @@ def train_ddpm(args) -> Path:
         model.load_state_dict(init.state_dict()); ema = make_ema(model, args)
     log_path = out/"loss_log.csv"
     truncate_csv(log_path, "step", step)
-    ema_cb = EMA(model, every=args.model_ema_steps); ema_cb.model = ema  # the recipe's decay (`make_ema`)
+    ema_cb = EMA(model, every=args.model_ema_steps, averaged=ema)  # the recipe's decay (`make_ema`)
     run = _TeacherRun(args, out, spe, total, fitted, wall, step, ema, device)
     ip = getattr(args, "input_perturbation", 0.0)  # DDPM-IP's gamma (0: no extra draw)
     def batches(start):

@@ -172,8 +172,8 @@ def lr_lambda(schedule:str, total_steps:int, warmup:float=0.02):
 
 # %% ../nbs/10_train_direct.ipynb #73342724
 class _StudentRun(Callback):
-    "The student's own moments: the finite check naming each term, the EMAs, the objectives' own updates (the fake"
-    " score's), and at each epoch's end its validation, checkpoints, logs, curves and sample grid."
+    ("The student's own moments: the finite check naming each term, the EMAs, the objectives' own updates (the fake "
+     "score's), and at each epoch's end its validation, checkpoints, logs, curves and sample grid.")
     order = 20
     def __init__(self, args, out, model, objectives, ema, ema_enc, vdl, grid_noise, device, rank:int, best:float,
                  wall:float, spe:int, meta:dict):
