@@ -81,7 +81,7 @@ STUDENT_ARGS ?= --epochs 10 --train_encoder --loss mse --lr 1e-3 --batch_size 64
 student: $(STAMP)
 	$(T2) $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) $(STUDENT_PAIRS_ARGS) \
 		--output_dir $(STUDENT_DIR)/pairs
-	$(T2) $(BIN)/ddkit-train-direct --data_path $(STUDENT_DIR)/pairs --output_dir $(STUDENT_DIR)/train --seed 0 \
+	$(T2) $(BIN)/ddkit-train-student --data_path $(STUDENT_DIR)/pairs --output_dir $(STUDENT_DIR)/train --seed 0 \
 		--resume $(STUDENT_ARGS)
 # Ship a student: weights, report, figures, the explorer's compact bank
 STUDENT_CKPT ?= $(STUDENT_DIR)/train/best_model.pt
@@ -90,7 +90,7 @@ bundle-student: $(STAMP)
 	cp $(STUDENT_DIR)/train/loss_terms.png ddkit/assets/student_loss_curve.png
 	$(BIN)/ddkit-eval-student --decoder_ckpt ddkit/assets/student.safetensors --n 1000 \
 		--output ddkit/assets/student_quality.json
-	$(BIN)/ddkit-test-direct --decoder_ckpt ddkit/assets/student.safetensors --output_dir $(STUDENT_DIR)/test
+	$(BIN)/ddkit-test-student --decoder_ckpt ddkit/assets/student.safetensors --output_dir $(STUDENT_DIR)/test
 	cp $(STUDENT_DIR)/test/teacher_vs_student.png ddkit/assets/student_vs_teacher.png
 	cp $(STUDENT_DIR)/test/hooks.png ddkit/assets/student_hooks.png
 	cp $(STUDENT_DIR)/test/attribution.png ddkit/assets/student_attribution.png

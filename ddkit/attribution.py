@@ -15,7 +15,7 @@ from .core import save_tensors, load_tensors
 from .data import mnist_tensors, to_model_range, data_root
 from .ddpm import teacher_checksum
 from .ddpm import MNISTDiffusion, bundled_path
-from .direct import DirectEncoder, DirectDiffusion, encoder_checksum
+from .student import StudentEncoder, Student, encoder_checksum
 from .unet import fold_batchnorm
 
 # %% auto #0
@@ -27,7 +27,7 @@ __all__ = ['SHIPPED_BANK_D', 'SHIPPED_BANK_CANDIDATES', 'SHIPPED_BANK_DTYPE', 'S
 
 # %% ../nbs/12_attribution.ipynb #ff2964e9
 @torch.inference_mode()
-def encode_images(encoder:DirectEncoder, images, # uint8 [N,28,28] or float [-1,1] [N,1,28,28]
+def encode_images(encoder:StudentEncoder, images, # uint8 [N,28,28] or float [-1,1] [N,1,28,28]
                   batch_size:int=64, # 64 a call: 442 img/s on one core, 500 a call: 158 (bundled student)
                   progress:bool=True, desc="encoding",
                   bf16:bool=False, # run in bfloat16 (autocast): for a candidate stage that an exact pass re-ranks
@@ -45,13 +45,13 @@ def encode_images(encoder:DirectEncoder, images, # uint8 [N,28,28] or float [-1,
     return torch.cat(out)
 
 # %% ../nbs/12_attribution.ipynb #17305715
-def as_encoder(source) -> DirectEncoder:
-    "The encoder that defines a feature space: a student's own, a `DirectEncoder`, or a teacher's at the default t."
-    if isinstance(source, DirectDiffusion): return source.encoder
-    if isinstance(source, DirectEncoder): return source
-    if isinstance(source, MNISTDiffusion): return DirectEncoder(source)
-    raise DDKitError(f"no feature space in a {type(source).__name__}: pass a student (DirectDiffusion), a "
-                     "DirectEncoder or a teacher")
+def as_encoder(source) -> StudentEncoder:
+    "The encoder that defines a feature space: a student's own, a `StudentEncoder`, or a teacher's at the default t."
+    if isinstance(source, Student): return source.encoder
+    if isinstance(source, StudentEncoder): return source
+    if isinstance(source, MNISTDiffusion): return StudentEncoder(source)
+    raise DDKitError(f"no feature space in a {type(source).__name__}: pass a student (Student), a "
+                     "StudentEncoder or a teacher")
 
 # %% ../nbs/12_attribution.ipynb #473575f0
 _REBUILD = "delete it, and it is built again on next use"
@@ -64,7 +64,7 @@ def _bank_manifest(path, sha:str) -> dict:
                          "delete it or pass another path")
     return man
 
-def feature_bank(source, # a student, a `DirectEncoder`, or a teacher (its encoder at the default t): the space
+def feature_bank(source, # a student, a `StudentEncoder`, or a teacher (its encoder at the default t): the space
                  path=None, # cache file (`.safetensors`); reused when it holds this encoder's space
                  n:int|None=None, # first n training images (default: all 60k)
                  dtype=torch.float16, # storage dtype of the cache
@@ -90,7 +90,7 @@ def bank_cache_path(source, n:int|None=None, root=None) -> Path:
     "Where `cached_feature_bank` keeps the bank of `source`'s encoder (first `n` training images, default all)."
     return data_root(root)/"banks"/f"bank_{encoder_checksum(as_encoder(source))[:12]}_{n or 'all'}.safetensors"
 
-def cached_feature_bank(source, # a student, a `DirectEncoder` or a teacher (see `feature_bank`)
+def cached_feature_bank(source, # a student, a `StudentEncoder` or a teacher (see `feature_bank`)
                         n:int|None=None, root=None, progress:bool=True):
     "`feature_bank` cached under the data root, one file per encoder."
     p = bank_cache_path(source, n, root); p.parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +189,7 @@ def _load_compact(path, sha, candidates):
                        man.get("candidates", candidates), t.get("scale"))
 
 # %% ../nbs/12_attribution.ipynb #c31061d1
-def compact_bank(source, # a student, a `DirectEncoder` or a teacher: the space (see `feature_bank`)
+def compact_bank(source, # a student, a `StudentEncoder` or a teacher: the space (see `feature_bank`)
                  d:int=256, # principal components kept
                  n:int|None=None, # first n training images (default: all 60k)
                  fit_n:int=10_000, # images the PCA is fitted on (the first ones)
@@ -247,7 +247,7 @@ def _held_out_queries(model, n_queries:int):
     return encode_images(model.encoder, model(z).clamp(0, 1) * 2 - 1, progress=False)
 
 @torch.no_grad()
-def bank_precision_benchmark(model, # a `DirectDiffusion`: its encoder's space, its samples as the queries
+def bank_precision_benchmark(model, # a `Student`: its encoder's space, its samples as the queries
                              d:int=SHIPPED_BANK_D, dtype:str=SHIPPED_BANK_DTYPE, candidates:int=SHIPPED_BANK_CANDIDATES,
                              n:int|None=None, # bank images (default: all 60k)
                              n_queries:int=100, k:int=8, root=None) -> dict:
@@ -270,10 +270,10 @@ def bank_precision_benchmark(model, # a `DirectDiffusion`: its encoder's space, 
     return r
 
 # %% ../nbs/12_attribution.ipynb #b955e5cc
-def ship_bank(model=None, # a `DirectDiffusion` (default: the bundled student)
+def ship_bank(model=None, # a `Student` (default: the bundled student)
              ) -> Path:
     "Rebuild the shipped compact bank for `model`'s encoder (`make bundle-student` runs it after a new student)."
-    from .direct import bundled_student
+    from .student import bundled_student
     model = model if model is not None else bundled_student()
     p = shipped_bank_path()
     for f in (p, p.with_suffix(".json")): f.unlink(missing_ok=True)
@@ -303,7 +303,7 @@ def _tradeoff(full, q, best_i, k:int, ds, cands, fit_n:int, dtypes=("float16",))
     return rows
 
 @torch.no_grad()
-def compact_bank_benchmark(model, # a `DirectDiffusion`: its encoder's space, its samples as the queries
+def compact_bank_benchmark(model, # a `Student`: its encoder's space, its samples as the queries
                            n_queries:int=100, k:int=8,
                            candidates:int=256, d:int=64, dtype:str="float16", # the bank timed (the shipped one's)
                            n:int|None=None, # bank images (default: all 60k)
@@ -347,7 +347,7 @@ def compact_bank_benchmark(model, # a `DirectDiffusion`: its encoder's space, it
 # runs/lds-mnist-4 (notebook 22), where the noise space ranks far below it
 SPACES = ("reencoded", "noise", "pixel", "classifier")
 
-def query_features(space:str, encoder:DirectEncoder, noise=None, images=None, clf=None):
+def query_features(space:str, encoder:StudentEncoder, noise=None, images=None, clf=None):
     "Features of generated samples in one of `SPACES` (`images` in [0,1])."
     if space == "noise": return encode_images(encoder, noise, progress=False)
     if space == "reencoded": return encode_images(encoder, images * 2 - 1, progress=False)
@@ -376,7 +376,7 @@ def bank_in_space(space:str, feats=None, clf=None, n:int|None=None):
 
 # %% ../nbs/12_attribution.ipynb #a7abe9c6
 def compare_spaces(images, # samples in [0,1] [Q,1,28,28]
-                   encoder:DirectEncoder, feats, # encoder and its bank (first `len(feats)` training images)
+                   encoder:StudentEncoder, feats, # encoder and its bank (first `len(feats)` training images)
                    clf=None, noise=None, # the samples' starting noise, for the `noise` space
                    k:int=10) -> dict:
     "Per space: label agreement of the top-k neighbours with each sample's classifier label, and mean top-1 cosine."

@@ -11,19 +11,21 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import DDKitError, write_json, read_json, save_figure, cli_errors, ArgParser, save_tensors, load_tensors
-from .core import limit_threads, positive_arg
+from .core import limit_threads, positive_arg, command
 from .ddpm import MNISTDiffusion
-from .direct import DirectEncoder
+from .student import StudentEncoder
 from .attribution import encode_images
 from .lds import lds, measured_outputs, GroundTruth, build_base, build_full, build_queries, finetune
 from .lds import claim, ceiling_report, _pool_images, query_specific, lds_difference
+from .lds import build_ground_truth, parse_shard
 from .data import to_model_range
 
 # %% auto #0
-__all__ = ['DDKIT_DEFAULT', 'METHODS', 'TRAK_LAMBDAS', 'cosine_scores', 'l2_scores', 'encoder_features', 'grad_features',
-           'trak_scores', 'MethodContext', 'tune_trak', 'rank_methods', 'method_leads', 'lds_report', 'lds_table',
-           'lead_table', 'plot_lds', 'plot_top_images', 'plot_prediction', 'lds_rank_main', 'paired_ratio',
-           'counterfactual', 'counterfactual_summary', 'counterfactual_table', 'lds_counterfactual_main']
+__all__ = ['DDKIT_DEFAULT', 'METHODS', 'TRAK_LAMBDAS', 'lds_build_main', 'lds_rank_main', 'lds_counterfactual_main',
+           'cosine_scores', 'l2_scores', 'encoder_features', 'grad_features', 'trak_scores', 'MethodContext',
+           'tune_trak', 'rank_methods', 'method_leads', 'lds_report', 'lds_table', 'lead_table', 'plot_lds',
+           'plot_top_images', 'plot_prediction', 'lds_build', 'lds_rank', 'paired_ratio', 'counterfactual',
+           'counterfactual_summary', 'counterfactual_table', 'lds_counterfactual']
 
 # %% ../nbs/22_attribution_eval.ipynb #2244c7d4
 def cosine_scores(queries, pool) -> torch.Tensor:
@@ -41,7 +43,7 @@ def encoder_features(model:MNISTDiffusion, images, # [N,1,28,28] in [-1,1], or n
                      skips:bool=False, # append the skip features, each block's averaged to 7x7
                      ) -> torch.Tensor:
     "A model's bottleneck features of `images` at encoder timestep `t` (ddkit's attribution space), flattened."
-    h, s = DirectEncoder(model, t)(images)
+    h, s = StudentEncoder(model, t)(images)
     if not skips: return h.flatten(1)
     return torch.cat([h.flatten(1)] + [F.adaptive_avg_pool2d(x, 7).flatten(1) for x in s], 1)
 
@@ -126,7 +128,7 @@ def _classifier(ctx, x):
     return torch.from_numpy(classifier_features((x + 1) / 2)).float()
 
 def _bundled(ctx, x):
-    from ddkit.direct import bundled_student
+    from ddkit.student import bundled_student
     enc = ctx.cached("bundled_encoder", lambda: bundled_student().encoder)[0]
     return encode_images(enc, x, progress=False).flatten(1)
 
@@ -226,7 +228,7 @@ def method_leads(ctx:MethodContext, rows:list, masks, outs, # the ranking (`rank
 # %% ../nbs/22_attribution_eval.ipynb #58c9fa4a
 def _bundled_encoder_sha256(ctx:MethodContext) -> str:
     "The feature space of the method `DDKIT_DEFAULT` ranks: the bundled student's encoder checksum."
-    from ddkit.direct import bundled_student, encoder_checksum
+    from ddkit.student import bundled_student, encoder_checksum
     return encoder_checksum(ctx.cached("bundled_encoder", lambda: bundled_student().encoder)[0])
 
 def lds_report(gt:GroundTruth, ctx:MethodContext|None=None, shown:int=6) -> dict:
@@ -339,25 +341,46 @@ def plot_prediction(res:dict, path=None):
     return fig
 
 # %% ../nbs/22_attribution_eval.ipynb #e0eb37f9
-@cli_errors
-def lds_rank_main(argv=None):
-    "`ddkit-lds-rank`: rank the attribution methods on a ground-truth folder."
-    p = ArgParser(description="Rank attribution methods by the linear datamodeling score on a ddkit-lds-build folder")
-    p.add_argument("--dir", default="runs/lds-mnist-4", help="the ground truth's folder")
-    p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")
-    p.add_argument("--proj_dim", type=positive_arg(int, 1 << 16), default=1024, help="TRAK's projection size")
-    p.add_argument("--grad_timesteps", type=positive_arg(int, 1000), default=10, help="gradient methods' timesteps")
-    a = p.parse_args(argv)
-    limit_threads(a.threads)
-    if not (Path(a.dir)/"plan.json").exists(): raise DDKitError(f"{a.dir}: no ground truth here: run ddkit-lds-build "
-                                                                 "first")
-    gt = GroundTruth(a.dir)
-    res = lds_report(gt, MethodContext(gt, a.proj_dim, a.grad_timesteps))
+def lds_build(output_dir:str="runs/lds-mnist-4", # the ground truth's folder; also --dir
+              shard:str="0/1", # i/n: take jobs i, i+n, i+2n, ... (run several at once on one folder, or over machines)
+              max_jobs:positive_arg(int)=None, # stop after this many retrainings
+              threads:positive_arg(int, 64)=None, # torch threads (default: all cores)
+              m:positive_arg(int, 10_000)=None, # subsets (a new folder only)
+              epochs:positive_arg(int, 10_000)=None, # fine-tuning passes over a subset (a new folder only)
+              steps:positive_arg(int)=None, # fine-tuning steps of a plan ordered 'fullbatch' or 'replacement' (new folder)
+              draws:positive_arg(int, 1000)=None, # timesteps and noises per image and step, order 'fullbatch' (new folder)
+              base_steps:positive_arg(int)=None, # base model steps (a new folder only)
+             ) -> GroundTruth:
+    "Build (or go on building) the LDS ground truth: a small model fine-tuned on many random halves of a pool."
+    limit_threads(threads)
+    flags = dict(m=m, epochs=epochs, steps=steps, draws=draws, base_steps=base_steps)
+    gt = GroundTruth(output_dir, **{k: v for k, v in flags.items() if v is not None})
+    ran = build_ground_truth(gt, parse_shard(shard), max_jobs)
+    print(f"{len(ran)} retrainings run; {len(gt.done())}/{len(gt.jobs)} done in {output_dir}")
+    return gt
+
+lds_build_main = command(lds_build, prog="ddkit-lds-build", aliases=dict(output_dir=["--dir"]))
+
+# %% ../nbs/22_attribution_eval.ipynb #ae86696f
+def lds_rank(output_dir:str="runs/lds-mnist-4", # a ddkit-lds-build folder: the ranking is written into it; also --dir
+             threads:positive_arg(int, 64)=None, # torch threads (default: all cores)
+             proj_dim:positive_arg(int, 1 << 16)=1024, # TRAK's projection size
+             grad_timesteps:positive_arg(int, 1000)=10, # the gradient methods' timesteps
+            ) -> dict:
+    "Rank the attribution methods by the linear datamodeling score; write the table, figures and `lds_results.json`."
+    limit_threads(threads)
+    if not (Path(output_dir)/"plan.json").exists(): raise DDKitError(f"{output_dir}: no ground truth here: run "
+                                                                     "ddkit-lds-build first")
+    gt = GroundTruth(output_dir)
+    res = lds_report(gt, MethodContext(gt, proj_dim, grad_timesteps))
     (gt.folder/"lds_table.md").write_text(lds_table(res) + "\n\n" + lead_table(res) + "\n")
     import matplotlib.pyplot as plt
     plt.close(plot_lds(res, gt.path("lds.png"))); plt.close(plot_prediction(res, gt.path("lds_scatter.png")))
     plt.close(plot_top_images(res, build_queries(gt)["images"], path=gt.path("lds_top.png")))
     print(lds_table(res)); print(lead_table(res))
+    return res
+
+lds_rank_main = command(lds_rank, prog="ddkit-lds-rank", aliases=dict(output_dir=["--dir"]))
 
 # %% ../nbs/22_attribution_eval.ipynb #bf349882
 def _mean_ci(v, n_boot:int=1000, seed:int=0) -> dict:
@@ -439,24 +462,25 @@ def counterfactual_table(summary:list) -> str:
               f"{cell(r['class_flip'])} |" for r in summary]
     return "\n".join(lines)
 
-@cli_errors
-def lds_counterfactual_main(argv=None):
-    "`ddkit-lds-counterfactual`: remove the images the best method, ddkit's default and chance blame; retrain; compare."
-    p = ArgParser(description="The counterfactual check on a ranked ground-truth folder (resumable per query)")
-    p.add_argument("--dir", default="runs/lds-mnist-4", help="a folder ranked by ddkit-lds-rank")
-    p.add_argument("--n_queries", type=positive_arg(int, 10_000), default=20, help="the first generated queries")
-    p.add_argument("--frac", type=positive_arg(float, 0.5), default=0.05, help="share of the pool removed")
-    p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")
-    a = p.parse_args(argv)
-    limit_threads(a.threads)
-    res_path = Path(a.dir)/"lds_results.json"
-    if not res_path.exists(): raise DDKitError(f"{res_path}: missing: run ddkit-lds-rank --dir {a.dir} first")
-    res, gt = read_json(res_path), GroundTruth(a.dir)
+def lds_counterfactual(output_dir:str="runs/lds-mnist-4", # a folder ranked by ddkit-lds-rank; also --dir
+                       n_queries:positive_arg(int, 10_000)=20, # the first generated queries
+                       frac:positive_arg(float, 0.5)=0.05, # share of the pool removed
+                       threads:positive_arg(int, 64)=None, # torch threads (default: all cores)
+                      ) -> list:
+    "Remove the images the best method, ddkit's default and chance blame; retrain; compare (resumable per query)."
+    limit_threads(threads)
+    res_path = Path(output_dir)/"lds_results.json"
+    if not res_path.exists(): raise DDKitError(f"{res_path}: missing: run ddkit-lds-rank --dir {output_dir} first")
+    res, gt = read_json(res_path), GroundTruth(output_dir)
     best = max((r for r in res["rows"] if "generated" in r), key=lambda r: r["generated"]["lds"])["method"]
     names = list(dict.fromkeys([best, DDKIT_DEFAULT, "random"]))
     ctx = MethodContext(gt)
     if "TRAK" in best: tune_trak(ctx)
-    summary = counterfactual_summary(counterfactual(ctx, names, a.n_queries, a.frac))
-    write_json(gt.path("counterfactual.json"), dict(n_queries=a.n_queries, frac=a.frac, rows=summary))
+    summary = counterfactual_summary(counterfactual(ctx, names, n_queries, frac))
+    write_json(gt.path("counterfactual.json"), dict(n_queries=n_queries, frac=frac, rows=summary))
     (gt.folder/"counterfactual_table.md").write_text(counterfactual_table(summary) + "\n")
     print(counterfactual_table(summary))
+    return summary
+
+lds_counterfactual_main = command(lds_counterfactual, prog="ddkit-lds-counterfactual",
+                                  aliases=dict(output_dir=["--dir"]))

@@ -16,14 +16,14 @@ from .ddpm import load_ddpm, bundled_teacher, sample, teacher_checksum, DEFAULT_
 from .unet import fold_batchnorm
 from .metrics import load_classifier, classifier_fid, classifier_features, sample_stats, real_fid_floor
 from .ddpm import noise_from_seeds, sample_from_noise, fast_unet
-from .direct import DirectDiffusion, load_direct
+from .student import Student, load_student, ENCODER_T
 from .control import plot_sweep
 from .evaluate import student_report
 from .report import bench_markdown, write_between_markers, BENCH_BEGIN, BENCH_END
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'MEASUREMENTS', 'measure_main', 'unet_throughput', 'generation_speed', 'ablation_grid', 'ablation_study',
-           'run_bench', 'main', 'measure']
+__all__ = ['ABLATIONS', 'main', 'MEASUREMENTS', 'measure_main', 'unet_throughput', 'generation_speed', 'ablation_grid',
+           'ablation_study', 'run_bench', 'bench', 'measure']
 
 # %% ../nbs/20_bench.ipynb #a84e0166
 def _variants(model):
@@ -49,7 +49,7 @@ def generation_speed(teacher, student=None, batch_size:int=50, reps:int=3, sampl
                      ancestral_steps_timed:int|None=None, # time only the first N of ancestral's 1000 steps, scaled up
                     ):
     "Images/s of the one-step student and each teacher sampler on one batch (median of `reps`; ancestral timed once)."
-    student = (student or DirectDiffusion(teacher)).eval()
+    student = (student or Student(teacher)).eval()
     z = noise_from_seeds(range(batch_size))
     net = fast_unet(teacher)
     timed = lambda fn, n: batch_size / median_seconds(fn, n)
@@ -102,8 +102,8 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
                    grid=None) -> list: # PNG of the same held-out noise through the teacher and each student (optional)
     "Train one student per ablation and score it on held-out noise; one row per variant."
     from ddkit.pairs import generate_pairs
-    from ddkit.train_direct import direct_parser, train_direct
-    from ddkit.direct import load_direct
+    from ddkit.train_student import train_student
+    from ddkit.student import load_student
     out = Path(out_dir); clf = clf or load_classifier()
     dev = default_device(device)
     teacher = (load_ddpm(ckpt) if ckpt else bundled_teacher()).to(dev)
@@ -122,13 +122,11 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
         generate_pairs(teacher, pairs, n, pair_batch, v["sampler"], None, seed, teacher_name=str(ckpt or "bundled"),
                        progress=progress)
         run = out/("student_" + "".join(c if c.isalnum() else "_" for c in name))
-        flags = (["--ddpm_ckpt", str(ckpt)] if ckpt else []) + [
-            "--data_path", str(pairs), "--output_dir", str(run), "--epochs", str(ep), "--batch_size", str(batch_size),
-            "--lr", str(lr), "--seed", str(seed), "--ema_decay", "0.99", "--resume", "--device", str(dev)]
-        if v.get("encoder_t") == "last": flags += ["--encoder_t", str(teacher.timesteps - 1)]
-        if v.get("random_init"): flags += ["--random_init"]
-        train_direct(direct_parser().parse_args(flags))
-        student = load_direct(teacher, run/"best_model.pt", dev)
+        train_student(teacher=ckpt and str(ckpt), data_path=str(pairs), output_dir=str(run), epochs=ep,
+                      batch_size=batch_size, lr=lr, seed=seed, ema_decay=0.99, resume=True, device=str(dev),
+                      encoder_t=str(teacher.timesteps - 1) if v.get("encoder_t") == "last" else ENCODER_T,
+                      random_init=bool(v.get("random_init")))
+        student = load_student(teacher, run/"best_model.pt", dev)
         with torch.no_grad(): x = torch.cat([student(z[i:i + 250]).cpu() for i in range(0, n_eval, 250)])
         st = sample_stats(x, clf); shown[f"{name} ({n})"] = x
         mse = ((x - ref) ** 2).mean().item()
@@ -186,7 +184,7 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
         return r
     student_model = None
     if student:
-        student_model = load_direct(teacher, student)
+        student_model = load_student(teacher, student)
     clf = load_classifier()
     r = dict(machine=f"{platform.machine()} {platform.processor() or ''} {os.cpu_count()} cores".strip(),
              threads=torch.get_num_threads(),
@@ -232,37 +230,29 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
     return r
 
 # %% ../nbs/20_bench.ipynb #f5d87e55
-@cli_errors
-def main(argv=None):
-    "Console script `ddkit-bench`."
-    p = ArgParser(prog="ddkit-bench", description="Measure sampler speed and teacher quality.")
-    p.add_argument("--ckpt", "--teacher", dest="ckpt", default=None)
-    p.add_argument("--n_fid", type=positive_arg(hi=10**6), default=1000)
-    p.add_argument("--n_ancestral", type=number_arg(int, 0, 10**6, lo_open=False), default=1000,
-                   help="samples for ancestral-1000 (1M UNet calls at 1000)")
-    p.add_argument("--reps", type=positive_arg(hi=1000), default=5)
-    p.add_argument("--output", default="benchmarks/results.json")
-    p.add_argument("--markdown", default="BENCHMARKS.md")
-    p.add_argument("--student", default=None, help="trained direct decoder (best_model.pt) to measure as well")
-    p.add_argument("--speed_batch", type=positive_arg(hi=10**5), default=50,
-                   help="batch of the one-step vs samplers speed table")
-    p.add_argument("--ablation_pairs", type=number_arg(int, 0, 10**7, lo_open=False), default=0,
-                   help="train the ablation students on this many pairs each (0: skip)")
-    p.add_argument("--ablation_ancestral_pairs", type=positive_arg(hi=10**7), default=None,
-                   help="pairs of the ancestral-pairs student (default: --ablation_pairs)")
-    p.add_argument("--ablation_epochs", type=positive_arg(hi=10**4), default=5)
-    p.add_argument("--ablations_only", action="store_true",
-                   help="add the ablations to the existing --output and rewrite --markdown")
-    p.add_argument("--ablation_dir", default="runs/ablations",
-                   help="the ablation students' working folder (resumable; one per teacher)")
-    a = p.parse_args(argv)
+def bench(teacher:str=None, # the teacher checkpoint (default: the bundled teacher); also --ckpt
+          n:positive_arg(hi=10**6)=1000, # samples per sampler scored by classifier-FID; also --n_fid
+          n_ancestral:number_arg(int, 0, 10**6, lo_open=False)=1000, # samples of ancestral-1000 (1M UNet calls at 1000)
+          reps:positive_arg(hi=1000)=5, # timing repetitions (medians are quoted)
+          output:str="benchmarks/results.json", # the measurements
+          markdown:str="BENCHMARKS.md", # the tables are written into this file between their markers
+          student:str=None, # a trained student (best_model.pt or .safetensors) to measure as well
+          speed_batch:positive_arg(hi=10**5)=50, # batch of the one-step-against-samplers speed table
+          ablation_pairs:number_arg(int, 0, 10**7, lo_open=False)=0, # train the ablation students on this many pairs
+          ablation_ancestral_pairs:positive_arg(hi=10**7)=None, # pairs of the ancestral-pairs student (default: above)
+          ablation_epochs:positive_arg(hi=10**4)=5, # epochs of each ablation student
+          ablations_only:bool=False, # add the ablations to the existing `output` and rewrite `markdown`
+          ablation_dir:str="runs/ablations", # the ablation students' working folder (resumable; one per teacher)
+         ) -> dict:
+    "Measure sampler speed and quality, the one-step student against them, and optionally the ablations."
     limit_threads()
-    run_bench(a.ckpt, a.n_fid, a.n_ancestral, reps=a.reps, output=a.output, markdown=a.markdown, student=a.student,
-              speed_batch=a.speed_batch,
-              ablation_pairs=a.ablation_pairs, ablation_ancestral_pairs=a.ablation_ancestral_pairs,
-              ablation_epochs=a.ablation_epochs,
-              ablations_only=a.ablations_only, ablation_dir=a.ablation_dir)
-    print(Path(a.markdown).read_text())
+    r = run_bench(teacher, n, n_ancestral, reps=reps, output=output, markdown=markdown, student=student,
+                  speed_batch=speed_batch, ablation_pairs=ablation_pairs, ablation_ancestral_pairs=ablation_ancestral_pairs,
+                  ablation_epochs=ablation_epochs, ablations_only=ablations_only, ablation_dir=ablation_dir)
+    print(Path(markdown).read_text())
+    return r
+
+main = command(bench, prog="ddkit-bench", aliases=dict(teacher=["--ckpt"], n=["--n_fid"]))
 
 # %% ../nbs/20_bench.ipynb #b6cbe96f
 MEASUREMENTS = dict(explorers="explorers.json", bank="bank_precision.json", speed="speed_b100.json")

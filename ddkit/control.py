@@ -33,7 +33,7 @@ def target_rank(query_feats, # [Q,...] features of generated samples
     return above
 
 # %% ../nbs/15_control.ipynb #b768e008
-def invert_noise(model, # a `DirectDiffusion` in eval mode (its weights are not changed)
+def invert_noise(model, # a `Student` in eval mode (its weights are not changed)
                  images, # target images in [0,1] [N,1,28,28]
                  steps:int=150, lr:float=0.05, # Adam on the noise
                  seed:int=5_000_000, # seeds of the starting noise
@@ -63,7 +63,7 @@ CONTROL_HOOKS = ("include", "exclude", "include_inverted", "exclude_inverted") #
 # '_inverted': at every hook point, toward / away from the targets' inverted noise (`invert_noise`)
 
 @torch.no_grad()
-def control_sweep(model, # a `DirectDiffusion` (or any callable `model(noise, hook)` with `.encoder`)
+def control_sweep(model, # a `Student` (or any callable `model(noise, hook)` with `.encoder`)
                   bank, # encoder features of the training images [N,C,7,7]
                   labels, # their labels [N]
                   targets, # training indices to include or exclude

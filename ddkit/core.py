@@ -4,19 +4,19 @@
 
 # %% ../nbs/00_core.ipynb #4f023413
 from __future__ import annotations
-import hashlib, json, os, sys, tempfile, functools, random
+import hashlib, inspect, json, os, sys, tempfile, functools, random
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['DDKitError', 'cli_errors', 'check_arg', 'atomic_write', 'check_writable', 'atomic_write_bytes', 'atomic_torch_save',
-           'write_json', 'read_json', 'compact_png', 'save_figure', 'save_grid', 'median_seconds', 'file_sha256',
-           'state_dict_sha256', 'tensor_leaves', 'tree_sha256', 'first_nonfinite', 'save_checkpoint',
+__all__ = ['seed_arg', 'DDKitError', 'cli_errors', 'check_arg', 'atomic_write', 'check_writable', 'atomic_write_bytes',
+           'atomic_torch_save', 'write_json', 'read_json', 'compact_png', 'save_figure', 'save_grid', 'median_seconds',
+           'file_sha256', 'state_dict_sha256', 'tensor_leaves', 'tree_sha256', 'first_nonfinite', 'save_checkpoint',
            'verify_checkpoint', 'load_checkpoint', 'numbered_files', 'load_newest', 'bundled_path', 'verify_bundled',
            'write_assets_manifest', 'save_tensors', 'load_tensors', 'folder_lock', 'number_arg', 'positive_arg',
-           'ArgParser', 'command', 'default_device', 'native_bf16', 'seed_everything', 'env_int', 'limit_threads',
-           'dist_info', 'init_distributed', 'rank_device', 'allreduce_mean']
+           'choice_arg', 'ArgParser', 'command', 'default_device', 'native_bf16', 'seed_everything', 'env_int',
+           'limit_threads', 'dist_info', 'init_distributed', 'rank_device', 'allreduce_mean']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -30,13 +30,13 @@ _DISK_ERRORS = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk
                 errno.EROFS: "the file system is read-only", errno.EIO: "input/output error on the disk"}
 
 def cli_errors(fn):
-    "Wrap a console-script `main`: print a `DDKitError`, or an output path that cannot be written, as one line; exit 2."
+    "Wrap a console-script `main`: a `DDKitError` or an unwritable path as one line; exit 2 (or the error's `status`)."
     @functools.wraps(fn)
     def _inner(*args, **kwargs):
         try: return fn(*args, **kwargs)
         except DDKitError as e:
             print(f"error: {e}", file=sys.stderr)
-            sys.exit(2)
+            sys.exit(getattr(e, "status", 2))
         except tuple(_PATH_ERRORS) as e:  # e.g. --output_dir naming an existing file: one line, not a traceback
             path = getattr(e, "filename2", None) or e.filename
             print(f"error: {path}: {_PATH_ERRORS[type(e)]}: pass another path", file=sys.stderr)
@@ -374,6 +374,17 @@ def positive_arg(kind=int, hi=None): # `hi`: the largest sensible value (default
     "An argparse type: a finite number > 0 (and <= `hi`) of `kind`."
     return number_arg(kind, 0, 10**9 if hi is None else hi)
 
+seed_arg = number_arg(int, 0, 2**62, lo_open=False)  # a seed: a whole number from 0 to 2**62
+
+def choice_arg(*choices:str):
+    "An argparse type: one of `choices`, or a one-line error listing them."
+    import argparse
+    def parse(s):
+        if s not in choices: raise argparse.ArgumentTypeError(f"{s!r} is not one of {', '.join(choices)}")
+        return s
+    parse.__name__ = "|".join(choices)
+    return parse
+
 # %% ../nbs/00_core.ipynb #13b302d8
 import argparse
 
@@ -390,9 +401,12 @@ def command(fn, # a typed function whose parameters are documented inline (docme
            ):
     "`main(argv=None)` for a console script running `fn`: flags from its signature, one-line errors, exit status 2."
     from fastcore.script import anno_parser
+    own_threads = "threads" in inspect.signature(fn).parameters
     def parser():
         p = anno_parser(fn, prog=prog)
         p.error = ArgParser.error.__get__(p)  # one line `error: ...`, exit 2
+        if not own_threads: p.add_argument("--threads", type=number_arg(int, 1, 4096, lo_open=False), default=None,
+                                           help="torch threads (default: $DDKIT_THREADS, else all cores)")
         for name, flags in (aliases or {}).items():
             act = next(a for a in p._actions if a.dest == name)
             for f in flags: act.option_strings.append(f); p._option_string_actions[f] = act
@@ -400,7 +414,11 @@ def command(fn, # a typed function whose parameters are documented inline (docme
     @functools.wraps(fn)
     def main(argv=None):  # returns None: a console script's wrapper exits with what `main` returns
         args = vars(parser().parse_args(argv)); args.pop("pdb", None); args.pop("xtra", None)
-        fn(**args)
+        if not own_threads and (n := args.pop("threads")): os.environ["DDKIT_THREADS"] = str(n); limit_threads(n)
+        try: fn(**args)
+        finally:  # a command launched by torchrun leaves its process group
+            import torch.distributed as dist
+            if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
     main.parser = parser
     return cli_errors(main)
 

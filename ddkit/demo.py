@@ -7,20 +7,20 @@ from __future__ import annotations
 import json, math, time
 from pathlib import Path
 import torch
-from .core import ArgParser, number_arg, positive_arg, cli_errors, atomic_write, write_json, limit_threads
+from .core import number_arg, positive_arg, seed_arg, command, atomic_write, write_json, limit_threads
 from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, teacher_checksum, images_sha256, noise_from_seeds
 from .metrics import load_classifier, sample_stats, classifier_fid, meets_quality_bar
 from .pairs import generate_pairs, PairDataset
-from .train_direct import direct_parser, train_direct
-from .direct import load_direct, bundled_student
+from .train_student import train_student
+from .student import load_student, bundled_student
 from .visualise import visualise_student
 from .attribution import feature_bank, cosine_attribution, query_features, plot_gallery
 from .feature_space import fit_pca, cluster, cluster_purity, plot_pca
 from .evaluate import teacher_reference
 
 # %% auto #0
-__all__ = ['pipeline_check', 'run_demo', 'main']
+__all__ = ['main', 'pipeline_check', 'run_demo', 'demo']
 
 # %% ../nbs/21_demo.ipynb #ad2e89f9
 def _psnr(mse): return float("inf") if mse == 0 else 10 * math.log10(1.0 / mse)
@@ -81,13 +81,10 @@ def pipeline_check(teacher, out, n_pairs:int=1000, steps:int=20, epochs:int=4, b
     generate_pairs(teacher, out/"pairs", n_pairs, 50, "ddim", steps, seed, teacher_name=str(ckpt or "bundled"),
                    progress=progress)
     pairs_s, t0 = time.time() - t0, time.time()
-    args = direct_parser().parse_args((["--ddpm_ckpt", str(ckpt)] if ckpt else []) + [
-        "--data_path", str(out/"pairs"), "--output_dir", str(out/"student"), "--epochs", str(epochs),
-        "--batch_size", str(batch_size),
-        "--lr", str(lr), "--seed", str(seed), "--ema_decay", "0.99", "--resume"])
-    train_direct(args)
+    train_student(teacher=ckpt and str(ckpt), data_path=str(out/"pairs"), output_dir=str(out/"student"), epochs=epochs,
+                  batch_size=batch_size, lr=lr, seed=seed, ema_decay=0.99, resume=True)
     train_s = time.time() - t0
-    student = load_direct(teacher, out/"student"/"best_model.pt")
+    student = load_student(teacher, out/"student"/"best_model.pt")
     ds = PairDataset(out/"pairs", teacher)
     held = range(int(len(ds) * 0.9), len(ds))
     z = torch.stack([ds[i][0] for i in held]); x_t = (torch.stack([ds[i][1] for i in held]) + 1) / 2
@@ -150,19 +147,18 @@ def run_demo(output_dir="demo_outputs", # everything goes here
     return m
 
 # %% ../nbs/21_demo.ipynb #c7127483
-@cli_errors
-def main(argv=None):
-    "Console script `ddkit-demo`."
-    p = ArgParser(prog="ddkit-demo", description="Run ddkit's whole kit on the bundled teacher and student.")
-    p.add_argument("--output_dir", default="demo_outputs")
-    p.add_argument("--n_pairs", type=positive_arg(hi=10**7), default=1000, help="pairs of the pipeline check")
-    p.add_argument("--steps", type=positive_arg(hi=1000), default=20, help="DDIM steps of the pipeline check's pairs")
-    p.add_argument("--epochs", type=positive_arg(hi=10**4), default=4, help="epochs of the pipeline check's training")
-    p.add_argument("--n_eval", type=positive_arg(hi=10**6), default=200,
-                   help="fresh noises scored against the teacher's DDIM-50")
-    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
-    p.add_argument("--ckpt", "--teacher", dest="ckpt", default=None, help="another teacher (default: bundled)")
-    a = p.parse_args(argv)
+def demo(output_dir:str="demo_outputs", # the report, metrics, grids and figures
+         n_pairs:positive_arg(hi=10**7)=1000, # pairs of the pipeline check
+         steps:positive_arg(hi=1000)=20, # DDIM steps of the pipeline check's pairs
+         epochs:positive_arg(hi=10**4)=4, # epochs of the pipeline check's training
+         n:positive_arg(hi=10**6)=200, # fresh noises scored against the teacher's DDIM-50; also --n_eval
+         seed:seed_arg=0, # every seed of the run derives from it
+         teacher:str=None, # another teacher (default: the bundled teacher and student); also --ckpt
+        ) -> dict:
+    "Run the whole kit on the bundled teacher and student; write `report.md` and print it."
     limit_threads()
-    run_demo(a.output_dir, a.n_pairs, a.steps, a.epochs, a.n_eval, seed=a.seed, ckpt=a.ckpt)
-    print(Path(a.output_dir, "report.md").read_text())
+    m = run_demo(output_dir, n_pairs, steps, epochs, n, seed=seed, ckpt=teacher)
+    print(Path(output_dir, "report.md").read_text())
+    return m
+
+main = command(demo, prog="ddkit-demo", aliases=dict(teacher=["--ckpt"], n=["--n_eval"]))

@@ -11,22 +11,25 @@ import torch
 from tqdm.auto import tqdm
 from torchvision.utils import make_grid
 from .core import save_tensors, load_tensors
-from .core import (ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json,
+from .core import (number_arg, positive_arg, seed_arg, choice_arg, command, atomic_write, save_figure, write_json,
                         read_json, limit_threads, median_seconds, DDKitError, save_grid)
+from fastcore.script import Param
 from .data import mnist_tensors, data_root
-from .ddpm import load_ddpm, bundled_teacher, teacher_checksum, noise_from_seeds, sample_from_noise, fast_unet
+from .ddpm import (load_ddpm, bundled_teacher, teacher_checksum, noise_from_seeds, sample_from_noise, fast_unet,
+                        SAMPLERS)
 from .metrics import (load_classifier, classifier_fid, classifier_features, sample_stats, precision_recall,
-                           predict_proba)
+                           predict_proba, evaluate_teacher)
 from .pairs import PairDataset
-from .direct import load_direct, read_student
+from .student import load_student, read_student
 from .attribution import feature_bank
 from .control import CONTROL_HOOKS, control_sweep, invert_noise, point_features, plot_sweep
 from .report import students_markdown, write_between_markers, STUDENTS_BEGIN, STUDENTS_END
 
 # %% auto #0
-__all__ = ['STUDENT_SEED', 'teacher_reference', 'student_samples', 'student_report', 'fit_to_reference', 'generalisation_gap',
-           'sampler_fidelity', 'agreement_by_stability', 'eval_student_main', 'read_report', 'compare_students',
-           'compare_students_main']
+__all__ = ['STUDENT_SEED', 'eval_student_main', 'eval_teacher_main', 'compare_students_main', 'teacher_reference',
+           'student_samples', 'student_report', 'fit_to_reference', 'generalisation_gap', 'sampler_fidelity',
+           'agreement_by_stability', 'eval_student', 'eval_teacher', 'read_report', 'compare_students',
+           'compare_students_file']
 
 # %% ../nbs/19_evaluate.ipynb #e9a145b3
 STUDENT_SEED = 3_000_000 # first noise seed of a student's report (sweeps and inversion use offsets of it)
@@ -48,7 +51,7 @@ def teacher_reference(teacher, seed:int=STUDENT_SEED, n:int=1000, sampler:str="d
     return imgs
 
 @torch.no_grad()
-def student_samples(student, # a callable noise [B,1,28,28] -> images in [0,1] (a `DirectDiffusion`)
+def student_samples(student, # a callable noise [B,1,28,28] -> images in [0,1] (a `Student`)
                     seed:int=STUDENT_SEED, n:int=1000, batch_size:int=500) -> torch.Tensor:
     "The student's images [n,1,28,28] of noises `seed..seed+n-1`: the same noises as `teacher_reference`'s."
     return torch.cat([student(noise_from_seeds(range(seed + i, seed + min(n, i + batch_size))))
@@ -109,7 +112,7 @@ def fit_to_reference(clf, # the evaluation classifier
 
 # %% ../nbs/19_evaluate.ipynb #30f01260
 @torch.no_grad()
-def generalisation_gap(student, # a callable noise [B,1,28,28] -> images in [0,1] (a `DirectDiffusion`)
+def generalisation_gap(student, # a callable noise [B,1,28,28] -> images in [0,1] (a `Student`)
                        teacher, pairs, # a `generate_pairs` folder the student trained on
                        clf, n:int=1000, seed:int=STUDENT_SEED, ref_cache=None, batch_size:int=500) -> dict:
     "Label agreement and MSE with the teacher's sample on the student's own pairs and on held-out noise, same sampler."
@@ -153,69 +156,80 @@ def agreement_by_stability(student, teacher, clf, # the student (noise -> [0,1] 
                 agreement_fragile=share(~stable), agreement=agree.mean().item())
 
 # %% ../nbs/19_evaluate.ipynb #aa70d042
-@cli_errors
-def eval_student_main(argv=None):
-    "Console script `ddkit-eval-student`: a student's quality, fidelity to its teacher, hook sweeps; JSON and PNGs."
+def eval_student(student:str=None, # best_model.pt of ddkit-train-student, or an exported student; also --decoder_ckpt
+                 teacher:str=None, # its teacher (default: the bundled teacher); also --ddpm_ckpt
+                 n:positive_arg(hi=10**6)=1000, # noises scored: the student's sample and the teacher's of each
+                 ref_sampler:choice_arg(*SAMPLERS)="ddim", # the teacher's sampler for the same noise (the reference)
+                 ref_steps:positive_arg(hi=1000)=50, # its steps (DDIM-50: the teacher's figures in its model card)
+                 ref_cache:str=None, # folder caching the teacher's reference samples (default: $DDKIT_DATA/refs)
+                 no_sweeps:bool=False, # skip the hook sweeps (a comparison row needs only the figures)
+                 n_sweep:positive_arg(hi=10**6)=200, # samples per strength of each hook sweep
+                 bank_n:positive_arg(hi=60000)=10_000, # training images in the feature bank of the sweeps
+                 strengths:Param("hook strengths of the sweeps", number_arg(float, 0, 10, lo_open=False), nargs="+")=(
+                     0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0),
+                 fit_pairs:str=None, # a pair folder it trained on: also its fit to those beside held-out noise
+                 stability_ref:str="ddim:30", # sampler:steps splitting agreement into stable and fragile noises ('': skip)
+                 output:str="student_quality.json", # the JSON report; a grid (.png) and the sweep plots go beside it
+                ) -> dict:
+    "Score a one-step student against its teacher and the evaluation classifier: quality, fidelity, hook sweeps."
     import matplotlib; matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    p = ArgParser(prog="ddkit-eval-student",
-                  description="Score a one-step student against its teacher and the evaluation classifier.")
-    p.add_argument("--decoder_ckpt", "--student", dest="decoder_ckpt", required=True,
-                   help="best_model.pt of ddkit-train-direct, or a student exported by ddkit-export")
-    p.add_argument("--ddpm_ckpt", "--teacher", dest="ddpm_ckpt", default=None,
-                   help="its teacher (default: the bundled teacher)")
-    p.add_argument("--n", type=positive_arg(hi=10**6), default=1000,
-                   help="noises scored: the student's sample and the teacher's of each")
-    p.add_argument("--ref_sampler", default="ddim", help="the teacher's sampler for the same noise (the reference)")
-    p.add_argument("--ref_steps", type=positive_arg(hi=1000), default=50,
-                   help="its steps (DDIM-50: the teacher's figures in the model card)")
-    p.add_argument("--ref_cache", default=None,
-                   help="folder caching the teacher's reference samples (default: $DDKIT_DATA/refs)")
-    p.add_argument("--no_sweeps", action="store_true",
-                   help="skip the hook sweeps (a comparison row needs only the figures)")
-    p.add_argument("--n_sweep", type=positive_arg(hi=10**6), default=200,
-                   help="samples per strength of each hook sweep")
-    p.add_argument("--bank_n", type=positive_arg(hi=60000), default=10_000,
-                   help="training images in the feature bank of the sweeps")
-    p.add_argument("--strengths", type=number_arg(float, 0, 10, lo_open=False), nargs="+",
-                   default=[0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0], help="hook strengths of the sweeps")
-    p.add_argument("--fit_pairs", default=None,
-                   help="a pair folder the student trained on: also score its fit to those pairs beside held-out "
-                        "noise of the same sampler (the generalisation gap)")
-    p.add_argument("--stability_ref", default="ddim:30",
-                   help="sampler:steps the reference's digit is checked against to split the label agreement into "
-                        "stable and fragile noises (agreement_by_stability); '' skips it")
-    p.add_argument("--output", default="student_quality.json",
-                   help="JSON report; a grid (.png) and the sweep plots go beside it")
-    a = p.parse_args(argv)
-    if a.stability_ref:  # checked before any work
-        try: alt = (a.stability_ref.split(":")[0], int(a.stability_ref.split(":")[1]))
-        except (IndexError, ValueError): raise DDKitError(f"--stability_ref {a.stability_ref!r}: pass sampler:steps, "
+    if student is None: raise DDKitError("no student given: pass --student (best_model.pt or a .safetensors)")
+    if stability_ref:  # checked before any work
+        try: alt = (stability_ref.split(":")[0], int(stability_ref.split(":")[1]))
+        except (IndexError, ValueError): raise DDKitError(f"--stability_ref {stability_ref!r}: pass sampler:steps, "
                                                           "e.g. ddim:30, or '' to skip") from None
     limit_threads()
-    teacher = load_ddpm(a.ddpm_ckpt) if a.ddpm_ckpt else bundled_teacher()
-    student = load_direct(teacher, a.decoder_ckpt)
-    md = read_student(Path(a.decoder_ckpt))[1]
+    t = load_ddpm(teacher) if teacher else bundled_teacher()
+    s = load_student(t, student)
+    md = read_student(Path(student))[1]
     clf = load_classifier()
     t0 = time.time()
     real = classifier_features(mnist_tensors(train=False)[0][:, None].float() / 255, clf)  # once, for every FID below
-    out = Path(a.output)
-    r = student_report(student, teacher, real, clf, n=a.n, n_sweep=a.n_sweep, ref_sampler=a.ref_sampler,
-                       ref_steps=a.ref_steps, ref_cache=a.ref_cache, bank_n=a.bank_n,
-                       strengths=tuple(a.strengths), grid=out.with_suffix(".png"),
-                       hooks=() if a.no_sweeps else CONTROL_HOOKS)
-    r.update(student=str(a.decoder_ckpt), teacher=str(a.ddpm_ckpt or "bundled"),
-             teacher_sha256=teacher_checksum(teacher),
+    out = Path(output)
+    r = student_report(s, t, real, clf, n=n, n_sweep=n_sweep, ref_sampler=ref_sampler, ref_steps=ref_steps,
+                       ref_cache=ref_cache, bank_n=bank_n, strengths=tuple(strengths), grid=out.with_suffix(".png"),
+                       hooks=() if no_sweeps else CONTROL_HOOKS)
+    r.update(student=str(student), teacher=str(teacher or "bundled"), teacher_sha256=teacher_checksum(t),
              wall_s=round(time.time() - t0, 1), train_wall_s=md.get("wall_s"), train_args=md.get("args", {}))
-    if a.fit_pairs: r["generalisation"] = generalisation_gap(student, teacher, a.fit_pairs, clf, n=a.n,
-                                                             ref_cache=a.ref_cache)
-    if a.stability_ref:
-        r["stability"] = agreement_by_stability(student, teacher, clf, (a.ref_sampler, a.ref_steps), alt, n=a.n,
-                                                cache_dir=a.ref_cache)
+    if fit_pairs: r["generalisation"] = generalisation_gap(s, t, fit_pairs, clf, n=n, ref_cache=ref_cache)
+    if stability_ref:
+        r["stability"] = agreement_by_stability(s, t, clf, (ref_sampler, ref_steps), alt, n=n, cache_dir=ref_cache)
     for h, rows in r["sweeps"].items(): plt.close(plot_sweep(rows, out.with_name(f"{out.stem}_{h}.png")))
     write_json(out, r)
     print(json.dumps({k: v for k, v in r.items() if k not in ("sweeps", "class_share", "targets", "teacher_ref")},
                      indent=1))
+    return r
+
+eval_student_main = command(eval_student, prog="ddkit-eval-student",
+                            aliases=dict(student=["--decoder_ckpt"], teacher=["--ddpm_ckpt"]))
+
+# %% ../nbs/19_evaluate.ipynb #71a27fdd
+def eval_teacher(teacher:str=None, # a teacher checkpoint (default: the bundled teacher); also --ckpt
+                 n:positive_arg(hi=10**6)=1000, # samples scored
+                 sampler:choice_arg(*SAMPLERS)="ddim", # the teacher's sampler
+                 steps:positive_arg(hi=1000)=50, # sampling steps
+                 seed:seed_arg=0, # sample i starts from the noise of seed `seed + i`
+                 batch_size:positive_arg(hi=10**5)=50,
+                 device:str=None, # cpu, cuda, mps (default: the best there is)
+                 output:str="teacher_quality.json", # the JSON report; a grid of the first 64 goes beside it (.png)
+                 raw:bool=False, # score a steps_XXXXXXXX.pt's raw weights instead of its EMA
+                ) -> dict:
+    "A teacher's quality bar on `n` samples (confident share, digit shares, classifier-FID), as JSON and a grid."
+    if raw and not (teacher and Path(teacher).suffix == ".pt"):
+        raise DDKitError("--raw: only a training checkpoint (steps_XXXXXXXX.pt) holds raw weights beside its EMA: pass "
+                         "one with --teacher")
+    limit_threads()
+    model = load_ddpm(teacher, ema=not raw, device=device) if teacher else bundled_teacher(device)
+    r, x = evaluate_teacher(model, n, sampler, steps, seed, batch_size=batch_size)
+    r.update(teacher=str(teacher or "bundled"), weights="raw" if raw else "ema", teacher_sha256=teacher_checksum(model))
+    out = Path(output)
+    save_grid(x[:64], out.with_suffix(".png"), nrow=8)
+    write_json(out, r)
+    print(json.dumps({k: v for k, v in r.items() if k != "class_share"}, indent=1))
+    return r
+
+eval_teacher_main = command(eval_teacher, prog="ddkit-eval-teacher", aliases=dict(teacher=["--ckpt"]))
 
 # %% ../nbs/19_evaluate.ipynb #7a94262c
 _REPORT_KEYS = {"student", "seed", "n", "classifier_fid", "teacher_ref"}
@@ -256,7 +270,7 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
     for lab, r, f in zip(labels, reps_, students):
         if not Path(f).exists():  # a finished run keeps its report, not its weights: a row without grid or speed
             rows.append(dict(label=lab, report=r, images_per_s=None)); continue
-        s = load_direct(teacher, f)
+        s = load_student(teacher, f)
         with torch.no_grad():
             grid.append(s(z)); secs = median_seconds(lambda: s(zs), reps)
         rows.append(dict(label=lab, report=r, images_per_s=speed_batch / secs))
@@ -270,27 +284,24 @@ def compare_students(reports, # paths of `ddkit-eval-student` JSON reports
     return rows, fig
 
 # %% ../nbs/19_evaluate.ipynb #31124e61
-@cli_errors
-def compare_students_main(argv=None):
-    "Console script `ddkit-compare-students`."
-    p = ArgParser(prog="ddkit-compare-students",
-                  description="Several ddkit-eval-student reports in one table and one grid.")
-    p.add_argument("reports", nargs="+", help="student_quality.json files written by ddkit-eval-student")
-    p.add_argument("--labels", nargs="+", default=None, help="one row label per report")
-    p.add_argument("--students", nargs="+", default=None,
-                   help="the students' files, one per report, where a report's own path no longer holds it (e.g. "
-                        "restored from git history)")
-    p.add_argument("--png", default="benchmarks/students.png")
-    p.add_argument("--json", default="benchmarks/students.json")
-    p.add_argument("--markdown", default=None,
-                   help="write the table into this file (e.g. BENCHMARKS.md) between its marker comments")
-    a = p.parse_args(argv)
+def compare_students_file(reports:Param("student_quality.json files written by ddkit-eval-student", str, nargs="+"),
+                          labels:Param("one row label per report", str, nargs="+")=None,
+                          students:Param("the students' files, one per report, where a report's own path no longer "
+                                         "holds it (e.g. restored from git history)", str, nargs="+")=None,
+                          png:str="benchmarks/students.png", # the grid: the same noise through each student
+                          json_out:str="benchmarks/students.json", # each row's label, speed and report; also --json
+                          markdown:str=None, # write the table into this file (e.g. BENCHMARKS.md) between its markers
+                         ) -> str:
+    "Several ddkit-eval-student reports in one table and one grid; returns the markdown table."
     limit_threads()
-    rows, fig = compare_students(a.reports, a.labels, students=a.students)
-    save_figure(fig, a.png, dpi=110, tight=True)  # the long row labels stay inside the image
-    write_json(a.json,
-               [dict(label=r["label"], images_per_s=r["images_per_s"], report=str(pth)) for r,
-                pth in zip(rows, a.reports)])
-    md = students_markdown(rows, os.path.relpath(a.png, Path(a.markdown).parent) if a.markdown else a.png)
-    if a.markdown: write_between_markers(a.markdown, md, STUDENTS_BEGIN, STUDENTS_END)
+    rows, fig = compare_students(reports, labels, students=students)
+    save_figure(fig, png, dpi=110, tight=True)  # the long row labels stay inside the image
+    write_json(json_out, [dict(label=r["label"], images_per_s=r["images_per_s"], report=str(pth))
+                          for r, pth in zip(rows, reports)])
+    md = students_markdown(rows, os.path.relpath(png, Path(markdown).parent) if markdown else png)
+    if markdown: write_between_markers(markdown, md, STUDENTS_BEGIN, STUDENTS_END)
     print(md)
+    return md
+
+compare_students_main = command(compare_students_file, prog="ddkit-compare-students",
+                                aliases=dict(json_out=["--json"]))

@@ -62,7 +62,7 @@ class HookExplorer:
                 "pc direction": ("pc", "alpha")}
     START = {"amplify": dict(scale=1.5), "bias": dict(bias=0.5), "channels": dict(scale=2.0),
              "pc direction": dict(alpha=2.0)}
-    def __init__(self, model, # a `DirectDiffusion`
+    def __init__(self, model, # a `Student`
                  n:int=16, # samples shown
                  pca=None, # fitted PCA for "pc direction", or a function fitting one when first used
                  seed:int=0, n_pcs:int=20, # principal directions offered while `pca` is still a function
@@ -137,7 +137,7 @@ class HookExplorer:
 def bundled_models(teacher=None, model=None):
     "(teacher, student): the bundled ones where not given."
     from ddkit.ddpm import bundled_teacher
-    from ddkit.direct import bundled_student
+    from ddkit.student import bundled_student
     from ddkit.ddpm import MNISTDiffusion
     if teacher is not None and not isinstance(teacher, MNISTDiffusion):
         raise DDKitError(f"teacher is a {type(teacher).__name__}: pass a MNISTDiffusion (load_ddpm), or None")
@@ -148,12 +148,12 @@ def bundled_models(teacher=None, model=None):
 def check_student(model):
     "`model` when it is a student (or None); anything else is refused in one line."
     if model is not None and not (isinstance(model, torch.nn.Module) and hasattr(model, "encoder")):
-        raise DDKitError(f"model is a {type(model).__name__}: pass a student (DirectDiffusion, from load_direct), or "
+        raise DDKitError(f"model is a {type(model).__name__}: pass a student (Student, from load_student), or "
                          "None for the bundled one")
     return model
 
 # %% ../nbs/16_explorers.ipynb #e8b6c3f5
-def hook_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
+def hook_explorer(model=None, # a `Student` (default: the bundled student)
                   n:int=16, # samples shown
                   pca="auto", # fitted PCA for "pc direction"; "auto": fit on `pca_n` training images when first picked
                   pca_n:int=2000, seed:int=0) -> HookExplorer:
@@ -260,7 +260,7 @@ class FeatureSpaceExplorer:
 
 # %% ../nbs/16_explorers.ipynb #d3d00c57
 @torch.no_grad()
-def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
+def attribution_explorer(model=None, # a `Student` (default: the bundled student)
                          teacher=None, # its teacher (default: bundled)
                          n:int=32, # generated samples to pick from
                          k:int=8, # training images shown per sample
@@ -287,10 +287,10 @@ def attribution_explorer(model=None, # a `DirectDiffusion` (default: the bundled
     return AttributionExplorer(imgs, queries, banks, xs[:len(bank)], bank.labels, k=k, encoder=model.encoder)
 
 @torch.no_grad()
-def feature_space_explorer(model=None, # a `DirectDiffusion` (default: the bundled student)
+def feature_space_explorer(model=None, # a `Student` (default: the bundled student)
                            n:int=2000, # training images in the scatter
                            n_generated:int=200, # the student's samples, re-encoded, drawn in the same PCA (0: none)
-                           hook=None, # a hook for those samples (see `DirectDiffusion`)
+                           hook=None, # a hook for those samples (see `Student`)
                            seed:int=0) -> FeatureSpaceExplorer:
     "A `FeatureSpaceExplorer`: PCA of `n` training images' bottleneck features, coloured by label, in one call."
     from ddkit.feature_space import fit_pca
@@ -317,7 +317,7 @@ def _median_render(fn, values, reps:int=5) -> float:
         t0 = time.perf_counter(); fn(v); ts.append(time.perf_counter() - t0)
     return statistics.median(ts)
 
-def explorer_timings(model=None, # a `DirectDiffusion` (default: the bundled student)
+def explorer_timings(model=None, # a `Student` (default: the bundled student)
                      bank_n:int|None=None, # training images in the attribution explorer's bank (default: all 60k)
                      cold:bool=True, # also time the attribution explorer with its bank built from scratch
                      reps:int=5) -> dict:

@@ -124,7 +124,7 @@ def compose(*hooks) -> Compose:
 
 # %% ../nbs/11_hooks.ipynb #c2f07460
 @torch.no_grad()
-def plot_hooks(model, # a `DirectDiffusion`
+def plot_hooks(model, # a `Student`
                hooks:dict, # row name -> bottleneck hook, dict of hooks at named points, or None
                n:int=8, seed:int=0, path=None, # PNG to write too
               ):

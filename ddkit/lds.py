@@ -13,7 +13,7 @@ __all__ = ['LDS_MODEL', 'LDS_PLAN', 'LEGACY_PLAN', 'EARLY_CEILING', 'QUERY_NOISE
            'lds', 'lds_difference', 'noise_ceiling', 'small_ddpm', 'train_small', 'shared_draws', 'finetune_shared',
            'finetune_fullbatch', 'loss_outputs', 'lds_jobs', 'GroundTruth', 'upgrade_outputs', 'claim', 'build_base',
            'finetune', 'build_full', 'build_queries', 'output_noise', 'run_job', 'parse_shard', 'build_ground_truth',
-           'measured_outputs', 'query_specific', 'ceiling_report', 'lds_build_parser', 'lds_build_main']
+           'measured_outputs', 'query_specific', 'ceiling_report']
 
 # %% ../nbs/17_lds.ipynb #c4cc0da5
 def lds_pool(labels, # training labels [N] (e.g. MNIST's)
@@ -464,31 +464,3 @@ def ceiling_report(gt:GroundTruth, t_ranges=T_RANGES, min_subsets:int=8) -> dict
                          test=float(r[nq:].mean()), between_subsets=float(a.std(0, ddof=1).mean()),
                          between_seeds=float(np.sqrt((a - b).var(0, ddof=1) / 2).mean())))
     return dict(subsets=len(common), value=rows[0]["value"], query_specific=rows[0]["query_specific"], rows=rows)
-
-# %% ../nbs/17_lds.ipynb #081c34fd
-def lds_build_parser():
-    p = ArgParser(description="Build the LDS ground truth: fine-tune a small model on many random halves of a pool "
-                  "(resumable; run several at once on one folder, or --shard over machines)")
-    p.add_argument("--dir", default="runs/lds-mnist-4", help="the ground truth's folder")
-    p.add_argument("--shard", default="0/1", help="i/n: take jobs i, i+n, i+2n, ...")
-    p.add_argument("--max_jobs", type=positive_arg(int), default=None, help="stop after this many retrainings")
-    p.add_argument("--threads", type=positive_arg(int, 64), default=None, help="torch threads (default: all cores)")
-    p.add_argument("--m", type=positive_arg(int, 10_000), default=None, help="subsets (a new folder only)")
-    p.add_argument("--epochs", type=positive_arg(int, 10_000), default=None, help="fine-tuning passes over a subset "
-                   "(a new folder only)")
-    p.add_argument("--steps", type=positive_arg(int), default=None, help="fine-tuning steps of a plan with "
-                   "order 'fullbatch' or 'replacement' (a new folder only)")
-    p.add_argument("--draws", type=positive_arg(int, 1000), default=None, help="timesteps and noises per image and "
-                   "step of a plan with order 'fullbatch' (a new folder only)")
-    p.add_argument("--base_steps", type=positive_arg(int), default=None, help="base model steps (a new folder only)")
-    return p
-
-@cli_errors
-def lds_build_main(argv=None):
-    "`ddkit-lds-build`: build (or go on building) the ground truth in `--dir`."
-    a = lds_build_parser().parse_args(argv)
-    limit_threads(a.threads)
-    flags = dict(m=a.m, epochs=a.epochs, steps=a.steps, draws=a.draws, base_steps=a.base_steps)
-    gt = GroundTruth(a.dir, **{k: v for k, v in flags.items() if v is not None})
-    ran = build_ground_truth(gt, parse_shard(a.shard), a.max_jobs)
-    print(f"{len(ran)} retrainings run; {len(gt.done())}/{len(gt.jobs)} done in {a.dir}")

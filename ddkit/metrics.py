@@ -19,10 +19,10 @@ from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, 
 from .data import mnist_tensors, to_unit_range
 
 # %% auto #0
-__all__ = ['train_classifier_main', 'eval_teacher_main', 'MnistClassifier', 'predict_proba', 'test_accuracy', 'train_classifier',
-           'save_classifier', 'load_classifier', 'train_classifier_file', 'sample_stats', 'meets_quality_bar',
-           'classifier_features', 'frechet_distance', 'classifier_fid', 'real_fid_floor', 'precision_recall',
-           'evaluate_teacher', 'eval_teacher', 'class_trajectory', 'decision_summary', 'plot_class_trajectory']
+__all__ = ['train_classifier_main', 'MnistClassifier', 'predict_proba', 'test_accuracy', 'train_classifier', 'save_classifier',
+           'load_classifier', 'train_classifier_file', 'sample_stats', 'meets_quality_bar', 'classifier_features',
+           'frechet_distance', 'classifier_fid', 'real_fid_floor', 'precision_recall', 'evaluate_teacher',
+           'class_trajectory', 'decision_summary', 'plot_class_trajectory']
 
 # %% ../nbs/05_metrics.ipynb #75dccc76
 def _block(i, o):
@@ -208,34 +208,6 @@ def evaluate_teacher(model, # a loaded teacher
              **{k: v for k, v in st.items() if k != "labels"})  # st holds n
     r["meets_bar"] = meets_quality_bar(st)
     return r, x
-
-# %% ../nbs/05_metrics.ipynb #0d1ae539
-def eval_teacher(teacher:str=None, # a teacher checkpoint (default: the bundled teacher); also --ckpt
-                 n:positive_arg(hi=10**6)=1000, # samples scored
-                 sampler:str="ddim", # 'ancestral', 'ddim' or 'dpm'
-                 steps:positive_arg(hi=1000)=50, # sampling steps
-                 seed:number_arg(int, 0, 2**62, lo_open=False)=0, # sample i starts from the noise of seed `seed + i`
-                 batch_size:positive_arg(hi=10**5)=50,
-                 device:str=None, # cpu, cuda, mps (default: the best there is)
-                 output:str="teacher_quality.json", # the JSON report; a grid of the first 64 goes beside it (.png)
-                 raw:bool=False, # score a steps_XXXXXXXX.pt's raw weights instead of its EMA
-                ) -> dict:
-    "A teacher's quality bar on `n` samples (confident share, digit shares, classifier-FID), as JSON and a grid."
-    from ddkit.ddpm import load_ddpm, bundled_teacher, teacher_checksum
-    if raw and not (teacher and Path(teacher).suffix == ".pt"):
-        raise DDKitError("--raw: only a training checkpoint (steps_XXXXXXXX.pt) holds raw weights beside its EMA: pass "
-                         "one with --teacher")
-    limit_threads()
-    model = load_ddpm(teacher, ema=not raw, device=device) if teacher else bundled_teacher(device)
-    r, x = evaluate_teacher(model, n, sampler, steps, seed, batch_size=batch_size)
-    r.update(teacher=str(teacher or "bundled"), weights="raw" if raw else "ema", teacher_sha256=teacher_checksum(model))
-    out = Path(output)
-    save_grid(x[:64], out.with_suffix(".png"), nrow=8)
-    write_json(out, r)
-    print(json.dumps({k: v for k, v in r.items() if k != "class_share"}, indent=1))
-    return r
-
-eval_teacher_main = command(eval_teacher, prog="ddkit-eval-teacher", aliases=dict(teacher=["--ckpt"]))
 
 # %% ../nbs/05_metrics.ipynb #50b5ec62
 def class_trajectory(model, # a loaded teacher

@@ -15,13 +15,13 @@ from .core import check_writable, atomic_write_bytes
 from .core import (dist_info, init_distributed, rank_device, ArgParser, number_arg, DDKitError, cli_errors,
                         atomic_write, write_json, read_json, file_sha256,
                         limit_threads, default_device,
-                        folder_lock, positive_arg)
+                        folder_lock, positive_arg, seed_arg, choice_arg, command)
 from .ddpm import (load_ddpm, bundled_teacher, sample_from_noise, noise_from_seeds, teacher_checksum, fast_unet,
                         SAMPLERS, DEFAULT_STEPS)
 
 # %% auto #0
-__all__ = ['DTYPES', 'sample_seed', 'shard_name', 'my_shards', 'generate_pairs', 'PairDataset', 'read_pairs', 'pair_set_ids',
-           'generate_main']
+__all__ = ['DTYPES', 'generate_main', 'sample_seed', 'shard_name', 'my_shards', 'generate_pairs', 'PairDataset', 'read_pairs',
+           'pair_set_ids', 'generate_data']
 
 # %% ../nbs/08_pairs.ipynb #e488c909
 def sample_seed(seed:int, i:int) -> int:
@@ -186,27 +186,24 @@ def pair_set_ids(ds) -> list[str]:
     return [file_sha256(s.root/"manifest.json") for s in sets]
 
 # %% ../nbs/08_pairs.ipynb #10308175
-@cli_errors
-def generate_main(argv=None):
-    "Console script `ddkit-generate-data`."
-    p = ArgParser(prog="ddkit-generate-data", description="Pre-generate (noise, teacher image) pairs.")
-    p.add_argument("--ckpt", "--teacher", dest="ckpt", default=None,
-                   help="teacher checkpoint (default: the bundled teacher)")
-    p.add_argument("--n_samples", type=positive_arg(), default=60000)
-    p.add_argument("--batch_size", type=positive_arg(), default=100)
-    p.add_argument("--output_dir", default="direct_decoder_data")
-    p.add_argument("--sampler", choices=SAMPLERS, default="ddim")
-    p.add_argument("--steps", type=positive_arg(), default=None)
-    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
-    p.add_argument("--dtype", choices=list(DTYPES), default="float32")
-    p.add_argument("--device", default=None)
-    a = p.parse_args(argv)
+def generate_data(teacher:str=None, # the teacher checkpoint (default: the bundled teacher); also --ckpt
+                  n:positive_arg()=60000, # pairs; also --n_samples
+                  batch_size:positive_arg()=100, # noises per teacher call
+                  output_dir:str="direct_decoder_data", # the pair set's folder (a run stopped part-way resumes)
+                  sampler:choice_arg(*SAMPLERS)="ddim", # the teacher's sampler
+                  steps:positive_arg()=None, # its steps (default: the sampler's)
+                  seed:seed_arg=0, # pair i starts from the noise of seed `seed + i`
+                  dtype:choice_arg(*DTYPES)="float32", # how the images are stored
+                  device:str=None, # cpu, cuda, mps (default: the best there is; torchrun: this rank's GPU)
+                 ) -> Path:
+    "Pre-generate (noise, teacher image) pairs, sharded and checksummed; returns the folder."
     limit_threads()
     rank, world = init_distributed()
-    dev = rank_device(a.device)
-    teacher = (load_ddpm(a.ckpt) if a.ckpt else bundled_teacher()).to(dev)
-    try: generate_pairs(teacher, a.output_dir, a.n_samples, a.batch_size, a.sampler, a.steps, a.seed, a.dtype,
-                        teacher_name=str(a.ckpt or "bundled"))
-    finally:
-        if dist.is_initialized(): dist.destroy_process_group()
-    if rank == 0: print(f"wrote {a.n_samples} pairs to {a.output_dir}")
+    dev = rank_device(device)
+    t = (load_ddpm(teacher) if teacher else bundled_teacher()).to(dev)
+    generate_pairs(t, output_dir, n, batch_size, sampler, steps, seed, dtype, teacher_name=str(teacher or "bundled"))
+    if rank == 0: print(f"wrote {n} pairs to {output_dir}")
+    return Path(output_dir)
+
+generate_main = command(generate_data, prog="ddkit-generate-data",
+                        aliases=dict(teacher=["--ckpt"], n=["--n_samples"]))  # the design note's flags

@@ -10,18 +10,20 @@ import torch
 import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
-from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_torch_save, atomic_write,
-                        save_figure, write_json, default_device, limit_threads, seed_everything, save_grid)
+from types import SimpleNamespace
+from fastcore.script import Param
+from .core import (number_arg, positive_arg, seed_arg, choice_arg, command, DDKitError, atomic_torch_save,
+                        atomic_write, save_figure, write_json, default_device, limit_threads, seed_everything, save_grid)
 from .core import numbered_files, load_newest, save_checkpoint, load_checkpoint, check_writable
 from .learner import Learner, Callback, CancelFit, EMA, Progress, read_csv, append_csv, truncate_csv, running_mean
 from .data import mnist_tensors, to_model_range
 from .ddpm import (MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum,
-                        fast_unet)
+                        fast_unet, SAMPLERS)
 
 # %% auto #0
-__all__ = ['PRESETS', 'QUALITY_FIELDS', 'LOG_FIELDS', 'train_parser', 'parse_train_args', 'diffusion_loss', 'weighting_gamma',
-           'accumulate_grads', 'checkpoints', 'make_ema', 'fit_epochs', 'train_ddpm', 'main', 'export_teacher',
-           'teacher_lineage', 'plot_lineage', 'lineage_main']
+__all__ = ['PRESETS', 'RECIPE', 'QUALITY_FIELDS', 'LOG_FIELDS', 'main', 'lineage_main', 'train_args', 'diffusion_loss',
+           'weighting_gamma', 'accumulate_grads', 'checkpoints', 'make_ema', 'fit_epochs', 'Stopped', 'train_ddpm',
+           'teacher_lineage', 'plot_lineage', 'lineage']
 
 # %% ../nbs/06_train_ddpm.ipynb #6ddde489
 PRESETS = {
@@ -29,67 +31,15 @@ PRESETS = {
     "cpu":  dict(lr=1e-3, batch_size=64, epochs=10, loss_weighting="min_snr"),
     "gpu":  dict(lr=2e-3, batch_size=512, epochs=100, loss_weighting="none", amp="bf16"),
 }
+RECIPE = dict(lr=1e-3, batch_size=128, epochs=100, loss_weighting="none", amp="none")  # the original script's
 
-def train_parser():
-    "Argument parser of `ddkit-train-ddpm`."
-    p = ArgParser(prog="ddkit-train-ddpm", description="Train the MNIST Diffusion teacher (resumable).")
-    p.add_argument("--preset", choices=sorted(PRESETS), default=None, help="named recipe; explicit flags override it")
-    p.add_argument("--lr", type=positive_arg(float, hi=10), default=0.001)
-    p.add_argument("--batch_size", type=positive_arg(hi=10**5), default=128)
-    p.add_argument("--epochs", type=positive_arg(hi=10**5), default=100)
-    p.add_argument("--ckpt", type=str, default=None,
-                   help="initialise the weights from this checkpoint, with a fresh optimizer and EMA: a steps_*.pt "
-                        "gives its raw weights (`model`, as the original script), a .safetensors its EMA weights "
-                        "(ddkit-export-teacher exports a .pt's)")
-    p.add_argument("--n_samples", type=positive_arg(hi=10**4), default=36, help="samples in each epoch's grid")
-    p.add_argument("--model_base_dim", type=positive_arg(hi=4096), default=64)
-    p.add_argument("--timesteps", type=positive_arg(hi=10**5), default=1000)
-    p.add_argument("--model_ema_steps", type=positive_arg(hi=10**6), default=10)
-    p.add_argument("--model_ema_decay", type=number_arg(float, 0, 1, lo_open=False, hi_open=True), default=0.995)
-    p.add_argument("--log_freq", type=positive_arg(), default=10)
-    p.add_argument("--no_clip", action="store_true", help="sample grids without x0 clipping (ancestral only)")
-    p.add_argument("--cpu", action="store_true", help="force the CPU")
-    p.add_argument("--max_steps", type=positive_arg(), default=None, help="stop at this global step (resume later)")
-    p.add_argument("--output_dir", type=str, default="results")
-    p.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in --output_dir")
-    p.add_argument("--seed", type=number_arg(int, 0, 2**62, lo_open=False), default=0)
-    p.add_argument("--ckpt_every", type=positive_arg(), default=100,
-                   help="write a checkpoint every N steps (and at each epoch end)")
-    p.add_argument("--keep", type=positive_arg(hi=10**6), default=3, help="checkpoints to keep (the newest)")
-    p.add_argument("--loss_weighting", choices=["none", "min_snr", "p2"], default="none")
-    p.add_argument("--snr_gamma", type=positive_arg(float, hi=1e6), default=5.0, help="min-SNR's clamp")
-    p.add_argument("--p2_gamma", type=number_arg(float, 0, 100, lo_open=False), default=1.0, help="P2's exponent (k=1)")
-    p.add_argument("--sampler", choices=["ancestral", "ddim", "dpm"], default="ddim", help="sampler of the epoch grids")
-    p.add_argument("--sample_steps", type=positive_arg(hi=1000), default=50)
-    p.add_argument("--n_train", type=positive_arg(hi=60000), default=None,
-                   help="use only the first N training images (tests)")
-    p.add_argument("--device", type=str, default=None)
-    p.add_argument("--amp", choices=["none", "bf16"], default="none",
-                   help="bf16 autocast of the forward pass (GPU; weights stay float32)")
-    p.add_argument("--eval_n", type=number_arg(int, 0, 10**6, lo_open=False), default=0,
-                   help="at each epoch end, score this many samples of the EMA weights with the evaluation classifier "
-                        "(quality_log.csv)")
-    p.add_argument("--accum_steps", type=positive_arg(hi=10**4), default=1,
-                   help="split each batch into this many micro-batches and add their gradients: a large batch's update "
-                        "in a small machine's memory")
-    p.add_argument("--input_perturbation", type=number_arg(float, 0, 10, lo_open=False), default=0.0,
-                   help="DDPM-IP's gamma: x_t is made with noise + gamma * xi while the target stays "
-                        "the noise (0: off)")
-    p.add_argument("--time_budget", type=positive_arg(float, hi=1e7), default=None,
-                   help="seconds of training this run may take: after 2 epochs, fewer epochs are fitted (with a full "
-                        "OneCycle) if --epochs would not end within it")
-    return p
-
-def parse_train_args(argv=None):
-    "Parse flags, applying a preset's values where a flag was not given explicitly."
-    p = train_parser()
-    args = p.parse_args(argv)
-    if args.preset:
-        args_given = argv if argv is not None else sys.argv[1:]
-        given = {a.dest for a in p._actions if any(o in args_given for o in a.option_strings)}
-        for k, v in PRESETS[args.preset].items():
-            if k not in given: setattr(args, k, v)
-    return args
+def train_args(**kw) -> SimpleNamespace:
+    "`train_ddpm`'s settings: each given one, else its `preset`'s, else the original recipe's."
+    preset = kw.get("preset")
+    if preset is not None and preset not in PRESETS:
+        raise DDKitError(f"--preset {preset!r}: unknown: pass one of {', '.join(sorted(PRESETS))}")
+    fill = {**RECIPE, **PRESETS.get(preset, {})}
+    return SimpleNamespace(**{k: (fill[k] if v is None and k in fill else v) for k, v in kw.items()})
 
 # %% ../nbs/06_train_ddpm.ipynb #90f42c8e
 def diffusion_loss(model:MNISTDiffusion, x0, t, noise,
@@ -170,10 +120,10 @@ def _plot_loss(log_path, png_path):
 # %% ../nbs/06_train_ddpm.ipynb #067fd6d0
 def _save_grid(model_ema, args, path, device):
     net = fast_unet(model_ema.module)
-    noise = noise_from_seeds(range(10_000_000, 10_000_000 + args.n_samples))
+    noise = noise_from_seeds(range(10_000_000, 10_000_000 + args.n))
     imgs = sample_from_noise(model_ema.module, noise.to(device), args.sampler, args.sample_steps,
                              generator=torch.Generator().manual_seed(args.seed), eps_model=net)
-    save_grid(imgs.cpu(), path, nrow=int(math.sqrt(args.n_samples)))
+    save_grid(imgs.cpu(), path, nrow=int(math.sqrt(args.n)))
 
 def _score_epoch(model_ema, args, step, epoch, path):
     "Score `args.eval_n` samples with `evaluate_teacher` (the grid's sampler, seeds 0..n-1); rewrite `quality_log.csv`."
@@ -274,10 +224,48 @@ def fit_epochs(epochs_done, # epochs finished when measured
     return max(epochs_done + 1, min(epochs, epochs_done + int((budget - elapsed) / per_epoch)))
 
 # %% ../nbs/06_train_ddpm.ipynb #6441ae86
-def train_ddpm(args) -> Path:
-    "Train (or resume) the teacher; returns the output folder."
+class Stopped(DDKitError):
+    "A run stopped by a signal after checkpointing; a command exits with 128 + the signal."
+    def __init__(self, sig:int, step:int):
+        super().__init__(f"stopped by signal {sig} at step {step}, checkpoint written: rerun with --resume")
+        self.status = 128 + sig
+
+def train_ddpm(preset:choice_arg(*sorted(PRESETS))=None, # a named recipe; the settings given override it
+               lr:positive_arg(float, hi=10)=None, # peak learning rate of the OneCycle (default: the preset's, 1e-3)
+               batch_size:positive_arg(hi=10**5)=None, # images per step (default: the preset's, 128)
+               epochs:positive_arg(hi=10**5)=None, # passes over the training images (default: the preset's, 100)
+               init_from:str=None, # initialise from this checkpoint (a steps_*.pt's raw weights, a .safetensors' EMA)
+               n:positive_arg(hi=10**4)=36, # samples in each epoch's grid; also --n_samples
+               model_base_dim:positive_arg(hi=4096)=64, # the UNet's base width
+               timesteps:positive_arg(hi=10**5)=1000, # diffusion steps
+               model_ema_steps:positive_arg(hi=10**6)=10, # steps between EMA updates
+               model_ema_decay:number_arg(float, 0, 1, lo_open=False, hi_open=True)=0.995, # the recipe's EMA decay
+               log_freq:positive_arg()=10, # steps between progress lines
+               no_clip:bool=False, # the original's unclipped sampling (refused: ddkit samples with x0 clipping)
+               cpu:bool=False, # the original's flag: the same as --device cpu
+               max_steps:positive_arg()=None, # stop at this global step (resume later)
+               output_dir:str="results", # checkpoints, logs, loss curves and sample grids
+               resume:bool=False, # continue from the newest checkpoint in `output_dir`
+               seed:seed_arg=0, # the weights' initialisation, the images' order, the noise and timesteps
+               ckpt_every:positive_arg()=100, # steps between checkpoints (and one at each epoch's end)
+               keep:positive_arg(hi=10**6)=3, # checkpoints kept (the newest)
+               loss_weighting:choice_arg("none", "min_snr", "p2")=None, # per-timestep loss weights (default: preset's)
+               snr_gamma:positive_arg(float, hi=1e6)=5.0, # min-SNR's clamp
+               p2_gamma:number_arg(float, 0, 100, lo_open=False)=1.0, # P2's exponent (k=1)
+               sampler:choice_arg(*SAMPLERS)="ddim", # sampler of the epoch grids
+               sample_steps:positive_arg(hi=1000)=50, # its steps
+               n_train:positive_arg(hi=60000)=None, # use only the first N training images (tests)
+               device:str=None, # cpu, cuda, mps (default: the best there is)
+               amp:choice_arg("none", "bf16")=None, # bf16 autocast of the forward pass (GPU; default: the preset's)
+               eval_n:number_arg(int, 0, 10**6, lo_open=False)=0, # score this many EMA samples each epoch (0: none)
+               accum_steps:positive_arg(hi=10**4)=1, # micro-batches per step: a large batch in a small memory
+               input_perturbation:number_arg(float, 0, 10, lo_open=False)=0.0, # DDPM-IP's gamma (0: off)
+               time_budget:positive_arg(float, hi=1e7)=None, # seconds this run may take: fewer epochs fitted if need be
+              ) -> Path:
+    "Train (or resume) the teacher, the original MNIST Diffusion recipe made resumable; returns the output folder."
+    args = train_args(**locals())  # recorded in every checkpoint
     limit_threads()
-    if not 1 <= getattr(args, "accum_steps", 1) <= args.batch_size:
+    if not 1 <= args.accum_steps <= args.batch_size:
         raise DDKitError(f"--accum_steps {args.accum_steps}: must be between 1 and --batch_size ({args.batch_size}): "
                          "pass a value in that range")
     if args.no_clip: raise DDKitError("--no_clip: ddkit samples with the teacher's x0 clipping only: drop --no_clip")
@@ -298,7 +286,7 @@ def train_ddpm(args) -> Path:
         newest, ck = load_newest(found, device)
         found = [p for p in found if p.exists()]
         if "optimizer" not in ck: raise DDKitError(f"{found[-1]}: has no optimizer state, so it cannot be resumed: use "
-                                                   "--ckpt to start from its weights")
+                                                   "--init_from to start from its weights")
         if ck["model_ema"]["module.model.init_conv.module.0.weight"].shape[0] != args.model_base_dim:
             raise DDKitError(f"{found[-1]}: was trained with another --model_base_dim: pass the same flags as the run "
                              "you resume")
@@ -311,14 +299,14 @@ def train_ddpm(args) -> Path:
     elif found and not args.resume:
         raise DDKitError(f"{out} already holds checkpoints ({found[-1].name}): pass --resume to continue, or another "
                          "--output_dir")
-    elif args.ckpt:
-        init = load_ddpm(args.ckpt, ema=False, base_dim=args.model_base_dim)
+    elif args.init_from:
+        init = load_ddpm(args.init_from, ema=False, base_dim=args.model_base_dim)
         model.load_state_dict(init.state_dict()); ema = make_ema(model, args)
     log_path = out/"loss_log.csv"
     truncate_csv(log_path, "step", step)
     ema_cb = EMA(model, every=args.model_ema_steps, averaged=ema)  # the recipe's decay (`make_ema`)
     run = _TeacherRun(args, out, spe, total, fitted, wall, step, ema, device)
-    ip = getattr(args, "input_perturbation", 0.0)  # DDPM-IP's gamma (0: no extra draw)
+    ip = args.input_perturbation  # DDPM-IP's gamma (0: no extra draw)
     def batches(start):
         "Step s's images from epoch s // spe's permutation, its noise and timesteps from a generator of s alone."
         perm_epoch = None
@@ -332,8 +320,8 @@ def train_ddpm(args) -> Path:
             t = torch.randint(0, args.timesteps, (len(idx),), generator=g).to(device)
             yield x0, t, noise, (noise + ip * torch.randn(x0.shape, generator=g).to(device) if ip else None)
     def loss(m, b):
-        return accumulate_grads(m, b[0], b[1], b[2], getattr(args, "accum_steps", 1), args.loss_weighting,
-                                weighting_gamma(args), getattr(args, "amp", "none") == "bf16", b[3])
+        return accumulate_grads(m, b[0], b[1], b[2], args.accum_steps, args.loss_weighting,
+                                weighting_gamma(args), args.amp == "bf16", b[3])
     model.train()
     learn = Learner(model, batches, loss, opt, min(total, args.max_steps or total), sched,
                     cbs=[ema_cb, run, Progress("train-ddpm", every=args.log_freq)])
@@ -341,31 +329,13 @@ def train_ddpm(args) -> Path:
     try:
         learn.fit()
         if run.signal is not None:
-            run.save(learn); print(f"stopped by signal at step {learn.done}; rerun with --resume", file=sys.stderr)
-            args.stopped_by = int(run.signal)
+            run.save(learn); raise Stopped(int(run.signal), learn.done)
     finally:
         for s, h in old_handlers.items(): signal.signal(s, h)
     return out
 
 # %% ../nbs/06_train_ddpm.ipynb #6136b0c0
-@cli_errors
-def main(argv=None):
-    "Console script `ddkit-train-ddpm`; on SIGINT/SIGTERM it checkpoints, exits 128+signal (so `make teacher` stops)."
-    args = parse_train_args(argv)
-    train_ddpm(args)
-    if getattr(args, "stopped_by", None): sys.exit(128 + args.stopped_by)
-
-# %% ../nbs/06_train_ddpm.ipynb #565deb79
-def export_teacher(ckpt, # a `steps_XXXXXXXX.pt` checkpoint (original or ddkit format)
-                   output, # the `.safetensors` to write
-                  ) -> dict:
-    "Write the EMA weights of `ckpt` as ddkit safetensors; returns the metadata written."
-    ck = load_checkpoint(ckpt, checksum=False)  # the original format carries none
-    m = load_ddpm(ckpt, ema=True)
-    meta = dict(source=Path(ckpt).name, step=ck.get("step", ""), wall_s=round(ck.get("wall_s", 0.0), 1),
-                args=json.dumps(ck.get("args", {}), sort_keys=True))
-    save_ddpm(m, output, **meta)
-    return {**meta, "sha256": teacher_checksum(m)}
+main = command(train_ddpm, prog="ddkit-train-ddpm", aliases=dict(init_from=["--ckpt"], n=["--n_samples"]))  # the original's
 
 # %% ../nbs/06_train_ddpm.ipynb #b1e0a002
 def _run_info(run_dir:Path):
@@ -420,21 +390,20 @@ def plot_lineage(lineage, # `teacher_lineage`'s phases
     if png_path: save_figure(fig, png_path)
     return fig
 
-@cli_errors
-def lineage_main(argv=None):
-    "Console script `ddkit-teacher-lineage`."
-    p = ArgParser(prog="ddkit-teacher-lineage",
-                  description="Steps, images, wall time and loss curve of a teacher trained in phases.")
-    p.add_argument("phases", nargs="+", help="run folders oldest first; DIR:LAST stops a phase at step LAST")
-    p.add_argument("--json", default="teacher_lineage.json"); p.add_argument("--png", default="teacher_lineage.png")
-    a = p.parse_args(argv)
-    lin = teacher_lineage(a.phases)
+def lineage(phases:Param("run folders oldest first; DIR:LAST stops a phase at step LAST", str, nargs="+"),
+            json_out:str="teacher_lineage.json", # the summary: steps, images, wall time per phase and in all; also --json
+            png:str="teacher_lineage.png", # the loss of every phase against images seen
+           ) -> dict:
+    "Steps, images, wall time and loss curve of a teacher trained in phases; returns the summary."
     import matplotlib.pyplot as plt
-    plt.close(plot_lineage(lin, a.png))
+    lin = teacher_lineage(phases)
+    plt.close(plot_lineage(lin, png))
     images = sum(ph["images"] for ph in lin)
     summary = dict(phases=[{k: v for k, v in ph.items() if k != "log"} for ph in lin],
-                   steps=sum(ph["steps"] for ph in lin),
-                   images=images, wall_s=round(sum(ph["wall_s"] for ph in lin), 1),
+                   steps=sum(ph["steps"] for ph in lin), images=images, wall_s=round(sum(ph["wall_s"] for ph in lin), 1),
                    epochs_of_60k=round(images / 60_000, 1))
-    write_json(a.json, summary)
+    write_json(json_out, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "phases"}))
+    return summary
+
+lineage_main = command(lineage, prog="ddkit-teacher-lineage", aliases=dict(json_out=["--json"]))

@@ -113,7 +113,8 @@ def test_eval_student_scores_a_trained_student(tmp_path):
     # the set-up runs in this process (those console scripts have their own tests); each subprocess costs ~10 s of imports
     from ddkit.ddpm import load_ddpm
     from ddkit.pairs import generate_pairs
-    from ddkit.train_direct import main as train_direct_main, export_student
+    from ddkit.train_student import main as train_direct_main
+    from ddkit.export import export_student
     env = {**os.environ, "DDKIT_THREADS": "1"}
     generate_pairs(load_ddpm(CKPT), tmp_path/"pairs", n_samples=16, batch_size=8, steps=2, progress=False)
     train_direct_main(["--ddpm_ckpt", str(CKPT), "--data_path", str(tmp_path/"pairs"), "--output_dir", str(tmp_path/"train"),
@@ -140,7 +141,21 @@ def test_eval_student_scores_a_trained_student(tmp_path):
 
 def test_one_word_per_idea(tmp_path):
     "--teacher and --student name the two models on every command that takes them (the old flags stay as aliases)."
-    for script, flag in [("ddkit-eval-student", "--student"), ("ddkit-test-direct", "--student"),
+    for script, flag in [("ddkit-eval-student", "--student"), ("ddkit-test-student", "--student"),
                          ("ddkit-generate-data", "--teacher"), ("ddkit-sample", "--teacher")]:
-        out = "--output_dir" if "direct" in script or "data" in script else "--output"
+        out = "--output_dir" if "test-student" in script or "data" in script else "--output"
         assert_one_line_error(run(script, flag, tmp_path/"nope.pt", out, tmp_path/"o"), "nope.pt")
+
+def test_vocabulary():
+    "Every console script is a typed function's command, and names each idea with one word (old names only as aliases)."
+    import configparser, importlib
+    cfg = configparser.ConfigParser(); cfg.read(Path(__file__).parents[1]/"settings.ini")
+    old = {"ddpm_ckpt", "decoder_ckpt", "n_samples", "n_eval", "n_fid", "dir", "json"}
+    for line in cfg["DEFAULT"]["console_scripts"].split():
+        script, target = line.split("=")
+        mod, fn = target.split(":")
+        main = getattr(importlib.import_module(mod), fn)
+        assert hasattr(main, "parser"), f"{script}: not made by ddkit.core.command from a typed function"
+        dests = {a.dest for a in main.parser()._actions} - {"help", "pdb", "xtra"}
+        bad = dests & (old | ({"ckpt"} if not script.startswith("ddkit-export") else set()))
+        assert not bad, f"{script}: {sorted(bad)} are old names: name the parameter --teacher, --student, --n, --output_dir"

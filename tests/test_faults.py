@@ -9,15 +9,17 @@ import torch
 from ddkit.ddpm import sample_main, load_ddpm, teacher_checksum
 from ddkit.pairs import generate_main
 from ddkit.train_ddpm import main as train_ddpm_main, lineage_main
-from ddkit.train_direct import main as train_direct_main, export_main, export_student
+from ddkit.train_student import main as train_direct_main
+from ddkit.export import export_main, export_student
 from ddkit.visualise import main as visualise_main  # not test_*: pytest would collect it
-from ddkit.metrics import eval_teacher_main, train_classifier_main
+from ddkit.metrics import train_classifier_main
+from ddkit.evaluate import eval_teacher_main
 from ddkit.evaluate import eval_student_main, compare_students_main
 from ddkit.bench import main as bench_main
 from ddkit.demo import main as demo_main
-from ddkit.lds import lds_build_main
+from ddkit.attribution_eval import lds_build_main
 from ddkit.attribution_eval import lds_rank_main, lds_counterfactual_main
-from ddkit.direct import DirectDiffusion, bundled_path
+from ddkit.student import Student, bundled_path
 from ddkit.core import save_checkpoint, save_tensors, load_tensors
 from ddkit.lds import small_ddpm, train_small
 
@@ -40,7 +42,7 @@ def bad(tmp_path_factory):
     torch.save({"model": _RunsCode(d/"PICKLE_RAN")}, d/"pickle.pt")
     (d/"truncated.json").write_text('{"n": 10, "classifier')
     teacher = load_ddpm(CKPT)
-    stu = DirectDiffusion(teacher)  # a student of the fixture teacher: "another teacher's" for the bundled one
+    stu = Student(teacher)  # a student of the fixture teacher: "another teacher's" for the bundled one
     ck = dict(decoder_ema={f"module.{k}": v for k, v in stu.decoder.state_dict().items()} | {"n_averaged": torch.tensor(1)},
               decoder=stu.decoder.state_dict(), teacher_sha256=teacher_checksum(teacher), encoder_t=stu.encoder.t, epoch=0)
     save_checkpoint(ck, d/"other"/"best_model.pt"); export_student(d/"other"/"best_model.pt", d/"other.safetensors")
@@ -59,16 +61,16 @@ CASES = [
     ("ddkit-generate-data", "--ckpt", generate_main, lambda x, o: ["--ckpt", x, "--n_samples", "1", "--output_dir", o/"p"], FILE_KINDS),
     ("ddkit-train-ddpm", "--ckpt", train_ddpm_main,
      lambda x, o: ["--ckpt", x, "--output_dir", o/"t", "--max_steps", "1", "--n_train", "64", "--batch_size", "8"], FILE_KINDS),
-    ("ddkit-train-direct", "--ddpm_ckpt", train_direct_main,
+    ("ddkit-train-student", "--ddpm_ckpt", train_direct_main,
      lambda x, o: ["--ddpm_ckpt", x, "--data_path", o.parent/"pairs", "--output_dir", o/"d", "--epochs", "1"], FILE_KINDS),
-    ("ddkit-train-direct", "--init_from", train_direct_main,
+    ("ddkit-train-student", "--init_from", train_direct_main,
      lambda x, o: ["--init_from", x, "--ddpm_ckpt", CKPT, "--data_path", o.parent/"pairs", "--output_dir", o/"d", "--epochs", "1"],
      {**FILE_KINDS, "another teacher's": lambda d: STUDENT}),
-    ("ddkit-train-direct", "--data_path", train_direct_main,
+    ("ddkit-train-student", "--data_path", train_direct_main,
      lambda x, o: ["--data_path", x, "--ddpm_ckpt", CKPT, "--output_dir", o/"d", "--epochs", "1"], FILE_KINDS),
-    ("ddkit-test-direct", "--decoder_ckpt", visualise_main,
+    ("ddkit-test-student", "--decoder_ckpt", visualise_main,
      lambda x, o: ["--decoder_ckpt", x, "--n_samples", "1", "--output_dir", o/"v"], {**FILE_KINDS, **OTHER}),
-    ("ddkit-test-direct", "--ddpm_ckpt", visualise_main,
+    ("ddkit-test-student", "--ddpm_ckpt", visualise_main,
      lambda x, o: ["--ddpm_ckpt", x, "--decoder_ckpt", STUDENT, "--n_samples", "1", "--output_dir", o/"v"],
      {**FILE_KINDS, "another teacher's": lambda d: CKPT}),
     ("ddkit-eval-teacher", "--ckpt", eval_teacher_main,
@@ -118,7 +120,7 @@ OUTPUTS = [
     ("ddkit-generate-data --output_dir", generate_main, lambda f, d: ["--ckpt", CKPT, "--n_samples", "1", "--steps", "1", "--output_dir", f]),
     ("ddkit-train-ddpm --output_dir", train_ddpm_main,
      lambda f, d: ["--ckpt", CKPT, "--output_dir", f, "--max_steps", "1", "--n_train", "64", "--batch_size", "8"]),
-    ("ddkit-test-direct --output_dir", visualise_main, lambda f, d: ["--decoder_ckpt", STUDENT, "--n_samples", "1", "--output_dir", f]),
+    ("ddkit-test-student --output_dir", visualise_main, lambda f, d: ["--decoder_ckpt", STUDENT, "--n_samples", "1", "--output_dir", f]),
     ("ddkit-export --output", export_main, lambda f, d: ["--ckpt", CKPT, "--output", d]),
     ("ddkit-eval-teacher --output", eval_teacher_main, lambda f, d: ["--ckpt", CKPT, "--n", "2", "--steps", "1", "--output", f/"q.json"]),
 ]
@@ -138,9 +140,9 @@ NUMERIC = [
     (train_ddpm_main, "ddkit-train-ddpm", ["--lr", "--batch_size", "--epochs", "--n_samples", "--model_base_dim", "--timesteps",
       "--model_ema_steps", "--model_ema_decay", "--log_freq", "--max_steps", "--seed", "--ckpt_every", "--keep", "--snr_gamma",
       "--p2_gamma", "--sample_steps", "--n_train", "--eval_n", "--accum_steps", "--input_perturbation", "--time_budget"], []),
-    (train_direct_main, "ddkit-train-direct", ["--lr", "--batch_size", "--epochs", "--train_split", "--seed", "--ema_decay",
+    (train_direct_main, "ddkit-train-student", ["--lr", "--batch_size", "--epochs", "--train_split", "--seed", "--ema_decay",
       "--n_samples", "--max_epochs_this_run", "--num_workers"], []),
-    (visualise_main, "ddkit-test-direct", ["--n_samples", "--seed", "--bias"], ["--decoder_ckpt", STUDENT]),
+    (visualise_main, "ddkit-test-student", ["--n_samples", "--seed", "--bias"], ["--decoder_ckpt", STUDENT]),
     (eval_teacher_main, "ddkit-eval-teacher", ["--n", "--steps", "--seed", "--batch_size"], []),
     (train_classifier_main, "ddkit-train-classifier", ["--epochs", "--batch_size", "--lr", "--seed"], []),
     (eval_student_main, "ddkit-eval-student", ["--n", "--ref_steps", "--n_sweep", "--bank_n", "--strengths"], ["--decoder_ckpt", STUDENT]),
@@ -211,7 +213,7 @@ def _flip_bit(p, at=-8):
     b = bytearray(Path(p).read_bytes()); b[at] ^= 0x40; Path(p).write_bytes(bytes(b))
 
 def test_damaged_student_refused(bad, tmp_path):
-    "A bit flipped in an exported student, or a NaN in it: ddkit-test-direct stops in one line, writes no grid."
+    "A bit flipped in an exported student, or a NaN in it: ddkit-test-student stops in one line, writes no grid."
     flipped = tmp_path/"flipped.safetensors"; flipped.write_bytes((bad/"other.safetensors").read_bytes())
     _flip_bit(flipped)
     t, md = load_tensors(bad/"other.safetensors")
@@ -220,7 +222,7 @@ def test_damaged_student_refused(bad, tmp_path):
     for f, why in ((flipped, "does not match its checksum"), (tmp_path/"nan.safetensors", "NaN or infinite")):
         code, err = _run(visualise_main, ["--ddpm_ckpt", CKPT, "--decoder_ckpt", f, "--n_samples", "1",
                                           "--output_dir", tmp_path/"v"])
-        assert_one_line(code, err, f"ddkit-test-direct {f.name}"); assert why in err, err
+        assert_one_line(code, err, f"ddkit-test-student {f.name}"); assert why in err, err
         assert not list((tmp_path/"v").glob("*.png")) if (tmp_path/"v").exists() else True
 
 def test_bad_thread_count_is_one_line(monkeypatch, tmp_path):
@@ -249,4 +251,4 @@ def test_student_missing_tensor_or_bad_metadata(bad, tmp_path):
     for f in ("missing", "badjson"):
         code, err = _run(visualise_main, ["--ddpm_ckpt", CKPT, "--decoder_ckpt", tmp_path/f"{f}.safetensors",
                                           "--n_samples", "1", "--output_dir", tmp_path/"v"])
-        assert_one_line(code, err, f"ddkit-test-direct {f}")
+        assert_one_line(code, err, f"ddkit-test-student {f}")

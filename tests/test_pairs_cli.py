@@ -35,10 +35,10 @@ def test_torchrun_two_processes_match_one(tmp_path):
     assert json.loads((one/"manifest.json").read_text()) == json.loads((two/"manifest.json").read_text())
 
 def test_train_direct_under_torchrun_converges(tmp_path):
-    "ddkit-train-direct with DistributedDataParallel over 2 gloo processes: the loss falls, rank 0 writes the artefacts."
+    "ddkit-train-student with DistributedDataParallel over 2 gloo processes: the loss falls, rank 0 writes the artefacts."
     data, out = tmp_path/"data", tmp_path/"out"
     gen(data, 48)
-    r = subprocess.run([str(BIN/"torchrun"), "--standalone", "--nproc_per_node", "2", str(BIN/"ddkit-train-direct"),
+    r = subprocess.run([str(BIN/"torchrun"), "--standalone", "--nproc_per_node", "2", str(BIN/"ddkit-train-student"),
                         "--ddpm_ckpt", str(CKPT), "--data_path", str(data), "--output_dir", str(out), "--batch_size", "8",
                         "--epochs", "3", "--lr", "3e-3", "--ema_decay", "0.9", "--n_samples", "4"],
                        capture_output=True, text=True, timeout=600, env=ENV)
