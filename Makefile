@@ -68,8 +68,8 @@ TEACHER_LINEAGE ?= $(TEACHER_DIR)
 bundle-teacher: $(STAMP)
 	$(BIN)/ddkit-export --ckpt $(lastword $(TEACHER_LINEAGE)) --output ddkit/assets/teacher.safetensors
 	$(BIN)/ddkit-eval-teacher --n 1000 --output ddkit/assets/teacher_quality.json
-	$(BIN)/ddkit-sample --sampler ddim --steps 50 --n_samples 64 --seed 0 --output ddkit/assets/teacher_samples.png
-	$(BIN)/ddkit-teacher-lineage $(TEACHER_LINEAGE) --json ddkit/assets/teacher_lineage.json \
+	$(BIN)/ddkit-sample --sampler ddim --steps 50 --n 64 --seed 0 --output ddkit/assets/teacher_samples.png
+	$(BIN)/ddkit-teacher-lineage $(TEACHER_LINEAGE) --json_out ddkit/assets/teacher_lineage.json \
 		--png ddkit/assets/teacher_loss_curve.png
 	$(MANIFEST)
 
@@ -79,7 +79,7 @@ STUDENT_PAIRS ?= 30000
 STUDENT_PAIRS_ARGS ?= --sampler ddim --steps 30 --seed 0 --batch_size 50
 STUDENT_ARGS ?= --epochs 10 --train_encoder --loss mse --lr 1e-3 --batch_size 64 --schedule cosine --ema_decay 0.999
 student: $(STAMP)
-	$(T2) $(BIN)/ddkit-generate-data --n_samples $(STUDENT_PAIRS) $(STUDENT_PAIRS_ARGS) \
+	$(T2) $(BIN)/ddkit-generate-data --n $(STUDENT_PAIRS) $(STUDENT_PAIRS_ARGS) \
 		--output_dir $(STUDENT_DIR)/pairs
 	$(T2) $(BIN)/ddkit-train-student --data_path $(STUDENT_DIR)/pairs --output_dir $(STUDENT_DIR)/train --seed 0 \
 		--resume $(STUDENT_ARGS)
@@ -88,9 +88,9 @@ STUDENT_CKPT ?= $(STUDENT_DIR)/train/best_model.pt
 bundle-student: $(STAMP)
 	$(BIN)/ddkit-export --ckpt $(STUDENT_CKPT) --output ddkit/assets/student.safetensors
 	cp $(STUDENT_DIR)/train/loss_terms.png ddkit/assets/student_loss_curve.png
-	$(BIN)/ddkit-eval-student --decoder_ckpt ddkit/assets/student.safetensors --n 1000 \
+	$(BIN)/ddkit-eval-student --student ddkit/assets/student.safetensors --n 1000 \
 		--output ddkit/assets/student_quality.json
-	$(BIN)/ddkit-test-student --decoder_ckpt ddkit/assets/student.safetensors --output_dir $(STUDENT_DIR)/test
+	$(BIN)/ddkit-test-student --student ddkit/assets/student.safetensors --output_dir $(STUDENT_DIR)/test
 	cp $(STUDENT_DIR)/test/teacher_vs_student.png ddkit/assets/student_vs_teacher.png
 	cp $(STUDENT_DIR)/test/hooks.png ddkit/assets/student_hooks.png
 	cp $(STUDENT_DIR)/test/attribution.png ddkit/assets/student_attribution.png
@@ -101,7 +101,7 @@ bundle-student: $(STAMP)
 LDS_DIR ?= runs/lds-mnist-4
 LDS_PROCS ?= 2
 lds: $(STAMP)
-	for i in $$(seq $(LDS_PROCS)); do DDKIT_THREADS=1 $(BIN)/ddkit-lds-build --dir $(LDS_DIR) & done; wait
-	$(T2) $(BIN)/ddkit-lds-rank --dir $(LDS_DIR)
+	for i in $$(seq $(LDS_PROCS)); do DDKIT_THREADS=1 $(BIN)/ddkit-lds-build --output_dir $(LDS_DIR) & done; wait
+	$(T2) $(BIN)/ddkit-lds-rank --output_dir $(LDS_DIR)
 lds-counterfactual: $(STAMP)
-	for i in $$(seq $(LDS_PROCS)); do $(BIN)/ddkit-lds-counterfactual --dir $(LDS_DIR) --threads 1 & done; wait
+	for i in $$(seq $(LDS_PROCS)); do $(BIN)/ddkit-lds-counterfactual --output_dir $(LDS_DIR) --threads 1 & done; wait

@@ -19,13 +19,14 @@ from .lds import lds, measured_outputs, GroundTruth, build_base, build_full, bui
 from .lds import claim, ceiling_report, _pool_images, query_specific, lds_difference
 from .lds import build_ground_truth, parse_shard
 from .data import to_model_range
+from .report import write_between_markers
 
 # %% auto #0
-__all__ = ['DDKIT_DEFAULT', 'METHODS', 'TRAK_LAMBDAS', 'lds_build_main', 'lds_rank_main', 'lds_counterfactual_main',
-           'cosine_scores', 'l2_scores', 'encoder_features', 'grad_features', 'trak_scores', 'MethodContext',
+__all__ = ['DDKIT_DEFAULT', 'METHODS', 'TRAK_LAMBDAS', 'lds_build_main', 'lds_rank_main', 'lds_counterfactual_main', 'LDS_BEGIN',
+           'LDS_END', 'cosine_scores', 'l2_scores', 'encoder_features', 'grad_features', 'trak_scores', 'MethodContext',
            'tune_trak', 'rank_methods', 'method_leads', 'lds_report', 'lds_table', 'lead_table', 'plot_lds',
            'plot_top_images', 'plot_prediction', 'lds_build', 'lds_rank', 'paired_ratio', 'counterfactual',
-           'counterfactual_summary', 'counterfactual_table', 'lds_counterfactual']
+           'counterfactual_summary', 'counterfactual_table', 'lds_counterfactual', 'lds_markdown']
 
 # %% ../nbs/22_attribution_eval.ipynb #2244c7d4
 def cosine_scores(queries, pool) -> torch.Tensor:
@@ -366,6 +367,7 @@ def lds_rank(output_dir:str="runs/lds-mnist-4", # a ddkit-lds-build folder: the 
              threads:positive_arg(int, 64)=None, # torch threads (default: all cores)
              proj_dim:positive_arg(int, 1 << 16)=1024, # TRAK's projection size
              grad_timesteps:positive_arg(int, 1000)=10, # the gradient methods' timesteps
+             markdown:str=None, # also write the ranking into this file (e.g. BENCHMARKS.md) between its markers
             ) -> dict:
     "Rank the attribution methods by the linear datamodeling score; write the table, figures and `lds_results.json`."
     limit_threads(threads)
@@ -377,6 +379,7 @@ def lds_rank(output_dir:str="runs/lds-mnist-4", # a ddkit-lds-build folder: the 
     import matplotlib.pyplot as plt
     plt.close(plot_lds(res, gt.path("lds.png"))); plt.close(plot_prediction(res, gt.path("lds_scatter.png")))
     plt.close(plot_top_images(res, build_queries(gt)["images"], path=gt.path("lds_top.png")))
+    if markdown: write_between_markers(markdown, lds_markdown(gt.folder, Path(markdown).parent), LDS_BEGIN, LDS_END)
     print(lds_table(res)); print(lead_table(res))
     return res
 
@@ -466,6 +469,7 @@ def lds_counterfactual(output_dir:str="runs/lds-mnist-4", # a folder ranked by d
                        n_queries:positive_arg(int, 10_000)=20, # the first generated queries
                        frac:positive_arg(float, 0.5)=0.05, # share of the pool removed
                        threads:positive_arg(int, 64)=None, # torch threads (default: all cores)
+                       markdown:str=None, # also rewrite the folder's section of this file (e.g. BENCHMARKS.md)
                       ) -> list:
     "Remove the images the best method, ddkit's default and chance blame; retrain; compare (resumable per query)."
     limit_threads(threads)
@@ -479,8 +483,43 @@ def lds_counterfactual(output_dir:str="runs/lds-mnist-4", # a folder ranked by d
     summary = counterfactual_summary(counterfactual(ctx, names, n_queries, frac))
     write_json(gt.path("counterfactual.json"), dict(n_queries=n_queries, frac=frac, rows=summary))
     (gt.folder/"counterfactual_table.md").write_text(counterfactual_table(summary) + "\n")
+    if markdown: write_between_markers(markdown, lds_markdown(gt.folder, Path(markdown).parent), LDS_BEGIN, LDS_END)
     print(counterfactual_table(summary))
     return summary
 
 lds_counterfactual_main = command(lds_counterfactual, prog="ddkit-lds-counterfactual",
                                   aliases=dict(output_dir=["--dir"]))
+
+# %% ../nbs/22_attribution_eval.ipynb #e1916045
+LDS_BEGIN, LDS_END = "<!-- lds:begin -->", "<!-- lds:end -->"
+
+def lds_markdown(folder, # a folder ranked by ddkit-lds-rank (and checked by ddkit-lds-counterfactual, if it was)
+                 png_from:str=".", # the folder the markdown file is in (the figure's link is relative to it)
+                ) -> str:
+    "BENCHMARKS.md's attribution section from a ground truth's stored results: ceiling, ranking, leads, counterfactual."
+    import os
+    folder = Path(folder); res = read_json(folder/"lds_results.json"); p, nc = res["plan"], res.get("noise_ceiling")
+    c = nc["rows"][0] if nc else None
+    ceiling = ("No noise ceiling: no half was trained at two seeds." if c is None else
+               f"Noise ceiling (the same halves at two seeds): **{c['value']:.2f}** (generated {c['generated']:.2f}, "
+               f"test {c['test']:.2f}), **{c['query_specific']:.2f} query-specific**.")
+    cf = folder/"counterfactual.json"
+    cf_md = "" if not cf.exists() else (f"\n\nThe counterfactual check (`ddkit-lds-counterfactual`): for each of the first "
+        f"{read_json(cf)['n_queries']} generated queries, the top {read_json(cf)['frac']:.0%} of the pool by each method "
+        "removed, the model fine-tuned again with the same seed and draws, the query's noise sampled again; the ratio "
+        "is paired by query (`paired_ratio`).\n\n" + counterfactual_table(read_json(cf)["rows"]))
+    return f"""{LDS_BEGIN}
+## Attribution ranked by the linear datamodeling score (`ddkit-lds-rank`)
+
+Ground truth `{folder.as_posix()}`: {p['m']} random halves of a {p['per_class'] * 10}-image pool at seeds
+{', '.join(map(str, res['seeds']))} ({res['jobs_done']} of {res['jobs']} jobs done), each a small model of the teacher's
+family fine-tuned ({p['order']}, {p['steps']} steps); outputs: the diffusion loss of {p['n_generated']} generated and
+{p['n_test']} test queries. {ceiling} Intervals: 95% over queries, then over halves; seconds: the pool's
+features once, then 100 queries.
+
+{lds_table(res)}
+
+{lead_table(res)}
+
+![LDS per method, intervals over halves, and the noise ceiling]({os.path.relpath(folder/'lds.png', png_from)}){cf_md}
+{LDS_END}"""

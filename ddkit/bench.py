@@ -22,8 +22,8 @@ from .evaluate import student_report
 from .report import bench_markdown, write_between_markers, BENCH_BEGIN, BENCH_END
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'main', 'MEASUREMENTS', 'measure_main', 'unet_throughput', 'generation_speed', 'ablation_grid',
-           'ablation_study', 'run_bench', 'bench', 'measure']
+__all__ = ['ABLATIONS', 'main', 'MEASUREMENTS', 'MEASURE_BEGIN', 'MEASURE_END', 'measure_main', 'unet_throughput',
+           'generation_speed', 'ablation_grid', 'ablation_study', 'run_bench', 'bench', 'measure', 'measure_markdown']
 
 # %% ../nbs/20_bench.ipynb #a84e0166
 def _variants(model):
@@ -259,6 +259,7 @@ MEASUREMENTS = dict(explorers="explorers.json", bank="bank_precision.json", spee
 
 def measure(what:str, # one of `MEASUREMENTS`: 'explorers', 'bank' or 'speed'
             output:str|None=None, # the JSON to write (default: `benchmarks/` and the measurement's file name)
+            markdown:str="BENCHMARKS.md", # its section is rewritten from the JSON files beside `output` ('': none)
            ) -> dict:
     "One measurement of the bundled models, written to `output` as JSON; returns it."
     from ddkit.explorer import explorer_timings, bundled_models
@@ -273,7 +274,74 @@ def measure(what:str, # one of `MEASUREMENTS`: 'explorers', 'bank' or 'speed'
     else:
         r = generation_speed(teacher, student, 100, 5, ("ancestral",), 50)
         r = dict(r, speedup=r["student-1"] / r["ancestral-1000"], batch=100, threads=torch.get_num_threads())
-    write_json(output or Path("benchmarks")/MEASUREMENTS[what], r)
+    r.update(date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), machine=_machine(), torch=torch.__version__)
+    out = Path(output or Path("benchmarks")/MEASUREMENTS[what])
+    write_json(out, r)
+    if markdown: write_between_markers(markdown, measure_markdown(out.parent, Path(markdown).parent), MEASURE_BEGIN,
+                                       MEASURE_END)
     return r
+
+MEASURE_BEGIN, MEASURE_END = "<!-- measure:begin -->", "<!-- measure:end -->"
+
+def _machine() -> str: return f"{platform.machine()} {os.cpu_count()} cores"
+
+def _when(r): return f" ({r['date']}, {r.get('machine', '')}, {r['threads']} threads)" if "date" in r else ""
+
+def measure_markdown(folder="benchmarks", # where `ddkit-measure` wrote its JSON files
+                     link_from=".", # the folder of the markdown file (links are relative to it)
+                    ) -> str:
+    "BENCHMARKS.md's section of the explorers, the attribution bank and one-step speed, from `measure`'s JSON files."
+    import os
+    folder, parts = Path(folder), []
+    rel = lambda f: os.path.relpath(folder/f, link_from)
+    if (f := folder/MEASUREMENTS["explorers"]).exists():
+        e = read_json(f); b = e["bank"]
+        parts.append(f"""## Explorers: time to the first picture and per interaction (`ddkit-measure explorers`)
+
+Measured in one process on the bundled models{_when(e)}; median interaction. Raw figures: `{rel(f.name)}`.
+
+| explorer | first picture | median interaction |
+|---|---|---|
+| hook | {e['hook_first_picture_s']:.1f} s | {e['hook_interaction_s']:.2f} s |
+| feature space | {e['feature_space_first_picture_s']:.1f} s | {e['feature_space_interaction_s']:.2f} s |
+| attribution, fresh process | {e['attribution_first_picture_s_cold']:.1f} s | {e['attribution_interaction_s']:.2f} s |
+| attribution, again | {e['attribution_first_picture_s']:.1f} s | |
+
+The attribution bank: {b['d']} PCA components of each of the {b['bank_n']:,} training images' features in {b['dtype']},
+**{b['bank_mb']:.1f} MB** (the full features: {b['full_bank_mb']:.0f} MB); each query's {b['candidates']} best candidates
+re-ranked in the full space. For {b['n_queries']} held-out queries it returns the exact top-{b['k']} for
+**{b['same_topk_share']:.0%}** of them (top-1: {b['same_top1_share']:.0%}; the approximate stage alone:
+{b['approx_same_top1_share']:.0%}). Top-{b['k']} for {b['n_queries']} queries: {b['topk_approx_s']:.2f} s approximate,
+{b['topk_exact_rerank_s']:.1f} s re-ranked; one query's re-rank {b['one_query_rerank_s']:.2f} s; a cold build
+{b['build_cold_s']:.0f} s.
+
+Share of the {b['n_queries']} queries whose re-ranked top-{b['k']} is exactly the full search's, by the bank's components
+and storage (its size) and the candidates re-ranked:
+
+""" + _tradeoff_table(b["tradeoff"]))
+    if (f := folder/MEASUREMENTS["bank"]).exists():
+        p = read_json(f)
+        parts.append(f"""## Building a bank for a new student (`ddkit-measure bank`)
+
+Cold build of the {p['bank_n']:,}-image bank{_when(p)}: **{p['build_cold_bfloat16_s']:.0f} s** encoding in bfloat16
+against {p['build_cold_float32_s']:.0f} s in float32 ({p['speedup']:.2f}x; bfloat16 native here: {p['native_bf16']}); the two
+banks give the same exact top-{p['k']} for {p['same_topk_share']:.0%} of {p['n_queries']} held-out queries.""")
+    if (f := folder/MEASUREMENTS["speed"]).exists():
+        s = read_json(f)
+        parts.append(f"""## One step against ancestral-1000 (`ddkit-measure speed`)
+
+Batch {s['batch']}{_when(s)}: the student {s['student-1']:.1f} images/s, the teacher's ancestral-1000
+{s['ancestral-1000']:.3f} images/s: **{s['speedup']:.0f}x**.""")
+    return MEASURE_BEGIN + "\n" + "\n\n".join(parts) + "\n" + MEASURE_END
+
+def _tradeoff_table(rows) -> str:
+    "The tradeoff rows as a table: one row per (components, storage), one column per candidate count."
+    cands = sorted({r["candidates"] for r in rows})
+    keys = sorted({(r["d"], r["dtype"], r["bank_mb"]) for r in rows}, key=lambda k: (k[0], k[1] != "float16"))
+    cell = {(r["d"], r["dtype"], r["candidates"]): r["same_topk_share"] for r in rows}
+    head = "| components, storage (size) | " + " | ".join(f"{c} candidates" for c in cands) + " |\n|---|" + "---|" * len(cands)
+    body = "\n".join(f"| {d}, {t} ({mb:.1f} MB) | " + " | ".join(f"{cell[(d, t, c)]:.0%}" if (d, t, c) in cell else "-"
+                                                                  for c in cands) + " |" for d, t, mb in keys)
+    return head + "\n" + body
 
 measure_main = command(measure, prog="ddkit-measure")

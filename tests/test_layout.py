@@ -22,7 +22,7 @@ def test_notebooks_keep_only_small_figures():
     "Stored outputs are figures (`make figures`): PNGs under 200 KB, no text, timings or paths, and enough to read by."
     import base64, json
     figures, bad = 0, []
-    for nb in sorted((PKG.parent/"nbs").glob("*.ipynb")):
+    for nb in sorted((PKG.parent/"nbs").rglob("*.ipynb")):
         for c in json.loads(nb.read_text())["cells"]:
             for o in c.get("outputs", []):
                 data = o.get("data", {})
@@ -68,6 +68,13 @@ def test_docs_within_their_length():
     over = {n: s for n, s in sizes.items() if s > limits[n]}
     assert not over and len(sizes) >= 4, (over, sizes)
     assert (ROOT/"Makefile").stat().st_size < 5 * 1024, (ROOT/"Makefile").stat().st_size
+
+def test_benchmarks_written_by_commands():
+    "BENCHMARKS.md is only sections that commands write between their markers; findings live in nbs/experiments."
+    text = (ROOT/"BENCHMARKS.md").read_text()
+    outside = re.sub(r"<!-- (\w+):begin -->.*?<!-- \1:end -->", "", text, flags=re.S)
+    assert not outside.strip(), outside.strip()[:300]
+    assert len(re.findall(r"<!-- \w+:begin -->", text)) >= 4 and list((ROOT/"nbs"/"experiments").glob("*.ipynb"))
 
 def test_work_log_pattern_can_fail():
     n = 37  # the samples are built, so this file holds no numbering of its own
