@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import DDKitError, write_json, read_json, save_figure, cli_errors, ArgParser, save_tensors, load_tensors
-from .core import limit_threads, positive_arg, command
+from .core import limit_threads, positive_arg, command, sub_seed
 from .ddpm import MNISTDiffusion
 from .student import StudentEncoder
 from .attribution import encode_images
@@ -71,7 +71,7 @@ def grad_features(model:MNISTDiffusion, images, # [N,1,28,28] in [-1,1]
     for i in tqdm(range(0, len(images), chunk), desc=f"gradients ({kind})", disable=not progress):
         x = images[i:i + chunk]
         noise = torch.stack([torch.randn(n_timesteps, *x.shape[1:], generator=torch.Generator().manual_seed(
-            seed * 1_000_003 + i + j)) for j in range(len(x))])
+            sub_seed(seed, i + j))) for j in range(len(x))])
         out.append(torch.cat([v.flatten(1) for v in per_image(params, x, noise).values()], 1) @ proj)
     return torch.cat(out)
 

@@ -10,11 +10,13 @@ from pathlib import Path
 import torch
 from .core import command
 from .core import (ArgParser, number_arg, positive_arg, cli_errors, atomic_write, save_figure, write_json,
-                        read_json, limit_threads, median_seconds, default_device, DDKitError)
+                        read_json, limit_threads, median_seconds, default_device, DDKitError, SEED_STREAMS,
+                        seed_range)
 from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, sample, teacher_checksum, DEFAULT_STEPS
 from .unet import fold_batchnorm
-from .metrics import load_classifier, classifier_fid, classifier_features, sample_stats, real_fid_floor
+from .metrics import (load_classifier, classifier_fid, classifier_features, sample_stats, real_fid_floor, psnr,
+                           label_agreement)
 from .ddpm import noise_from_seeds, sample_from_noise, fast_unet
 from .student import Student, load_student, ENCODER_T
 from .control import plot_sweep
@@ -107,7 +109,7 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
     out = Path(out_dir); clf = clf or load_classifier()
     dev = default_device(device)
     teacher = (load_ddpm(ckpt) if ckpt else bundled_teacher()).to(dev)
-    z = noise_from_seeds(range(seed + 4_000_000, seed + 4_000_000 + n_eval)).to(dev)
+    z = noise_from_seeds(seed_range("ablation", n_eval, seed)).to(dev)
     ref = torch.cat([sample_from_noise(teacher,
                                        z[i:i + pair_batch], "dpm", 20).cpu() for i in range(0, n_eval, pair_batch)])
     ref_labels = sample_stats(ref, clf)["labels"]  # once: every student is compared with the same teacher samples
@@ -133,11 +135,11 @@ def ablation_study(out_dir, # working folder (pairs and students; resumable)
         log = list(csv.DictReader(open(run/"loss_log.csv")))
         val = min(float(r["val_loss_ema"]) for r in log)
         rows.append(dict(variant=name, n_pairs=n, epochs=ep, val_loss=val, mse_vs_teacher_dpm=mse,
-                         psnr_vs_teacher_dpm=10 * float(np.log10(1 / max(mse, 1e-12))),
+                         psnr_vs_teacher_dpm=psnr(mse),
                          confident_share=st["confident_share"],
                          mean_confidence=st["mean_confidence"],
                          classifier_fid=classifier_fid(x, real, clf) if real is not None else float("nan"),
-                         label_agreement=float(np.mean([a == b for a, b in zip(st["labels"], ref_labels)])),
+                         label_agreement=label_agreement(st["labels"], ref_labels),
                          train_s=float(log[-1]["wall_s"])))  # the student's training seconds, summed over resumed runs
     if grid: 
         import matplotlib.pyplot as plt
@@ -204,7 +206,7 @@ def run_bench(ckpt=None, n_fid:int=1000, n_ancestral:int=1000, batch_sizes=(50, 
     for s in samplers:
         n = n_ancestral if s == "ancestral" else n_fid
         t0 = time.time()
-        imgs = sample(teacher, n, s, None, seed=1_000_000, batch_size=batch_size)
+        imgs = sample(teacher, n, s, None, seed=SEED_STREAMS["bench"], batch_size=batch_size)
         secs = time.time() - t0
         st = sample_stats(imgs, clf)
         r["samplers"][f"{s}-{DEFAULT_STEPS[s]}"] = dict(n=n, steps=DEFAULT_STEPS[s], seconds=secs,

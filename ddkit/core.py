@@ -10,13 +10,14 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['seed_arg', 'DDKitError', 'cli_errors', 'check_arg', 'atomic_write', 'check_writable', 'atomic_write_bytes',
-           'atomic_torch_save', 'write_json', 'read_json', 'compact_png', 'save_figure', 'save_grid', 'median_seconds',
-           'file_sha256', 'state_dict_sha256', 'tensor_leaves', 'tree_sha256', 'first_nonfinite', 'save_checkpoint',
-           'verify_checkpoint', 'load_checkpoint', 'numbered_files', 'load_newest', 'bundled_path', 'verify_bundled',
-           'write_assets_manifest', 'save_tensors', 'load_tensors', 'folder_lock', 'number_arg', 'positive_arg',
-           'choice_arg', 'ArgParser', 'command', 'default_device', 'native_bf16', 'seed_everything', 'env_int',
-           'limit_threads', 'dist_info', 'init_distributed', 'rank_device', 'allreduce_mean']
+__all__ = ['seed_arg', 'SEED_STREAMS', 'DDKitError', 'cli_errors', 'check_arg', 'atomic_write', 'check_writable',
+           'atomic_write_bytes', 'atomic_torch_save', 'write_json', 'read_json', 'compact_png', 'save_figure',
+           'save_grid', 'median_seconds', 'file_sha256', 'state_dict_sha256', 'tensor_leaves', 'tree_sha256',
+           'first_nonfinite', 'save_checkpoint', 'verify_checkpoint', 'load_checkpoint', 'numbered_files',
+           'load_newest', 'bundled_path', 'verify_bundled', 'write_assets_manifest', 'save_tensors', 'load_tensors',
+           'folder_lock', 'number_arg', 'positive_arg', 'choice_arg', 'ArgParser', 'command', 'default_device',
+           'native_bf16', 'seed_everything', 'seed_range', 'sub_seed', 'env_int', 'limit_threads', 'dist_info',
+           'init_distributed', 'rank_device', 'allreduce_mean']
 
 # %% ../nbs/00_core.ipynb #b847e928
 class DDKitError(Exception):
@@ -445,6 +446,33 @@ def native_bf16(device=None) -> bool:
 def seed_everything(seed:int):
     "Seed python, numpy and torch."
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
+
+# %% ../nbs/00_core.ipynb #b6c7f1f5
+# Where each purpose's noise seeds start, so no two of ddkit's uses of one seed share a noise: image i of a purpose
+# starts from the noise of seed `seed + SEED_STREAMS[purpose] + i` (`ddkit.ddpm.noise_from_seeds`).
+SEED_STREAMS = dict(
+    bench=1_000_000,          # ddkit-bench's samples of each sampler
+    lds_queries=1_000_000,    # the LDS ground truth's generated queries (another model: no clash with the bench)
+    report=3_000_000,         # a student's report: ddkit-eval-student and the students table
+    ablation=4_000_000,       # the ablation students' held-out noise
+    grids=5_000_000,          # hook grids and control sweeps' starting noise
+    demo=9_000_000,           # the demo's fresh noises
+    teacher_grid=10_000_000,  # a training teacher's epoch grids
+    sweeps=20_000_000,        # a report's hook sweeps: an offset from the report's own first seed
+    inversion=30_000_000,     # a report's inverted targets: an offset from the report's own first seed
+    student_grid=2_000_000_000,        # a training student's epoch grids
+)
+
+def seed_range(purpose:str, # a key of `SEED_STREAMS`
+               n:int, seed:int=0) -> range:
+    "The `n` noise seeds of `purpose` for a run of seed `seed`."
+    start = seed + SEED_STREAMS[purpose]
+    return range(start, start + n)
+
+def sub_seed(seed:int, i:int, # the run's seed and the index of the step, batch or image
+             stride:int=1_000_003) -> int:
+    "A distinct generator seed for draw `i` of a run of seed `seed` (a prime stride keeps runs' draws apart)."
+    return seed * stride + i
 
 # %% ../nbs/00_core.ipynb #bc7584af
 def env_int(name:str, # an environment variable

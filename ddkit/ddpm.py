@@ -12,7 +12,7 @@ from torch import nn
 from tqdm.auto import tqdm
 from .core import (ArgParser, number_arg, positive_arg, DDKitError, cli_errors, atomic_write, write_json,
                         state_dict_sha256, default_device, limit_threads, save_grid, bundled_path, save_tensors,
-                        load_tensors, load_checkpoint, check_arg, command)
+                        load_tensors, load_checkpoint, check_arg, command, sub_seed, seed_arg, choice_arg)
 from .unet import Unet, fold_batchnorm
 
 # %% auto #0
@@ -238,7 +238,7 @@ def sample(model:MNISTDiffusion, # the teacher
     for b in range(0, n, batch_size):
         seeds = range(seed + b, seed + min(n, b + batch_size))
         out.append(sample_from_noise(model, noise_from_seeds(seeds), sampler, steps,
-                                     torch.Generator().manual_seed(seed * 7919 + b), eps_model=net).cpu())
+                                     torch.Generator().manual_seed(sub_seed(seed, b, 7_919)), eps_model=net).cpu())
         bar.update(len(seeds))
     bar.close()
     return torch.cat(out)

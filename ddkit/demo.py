@@ -7,10 +7,10 @@ from __future__ import annotations
 import json, math, time
 from pathlib import Path
 import torch
-from .core import number_arg, positive_arg, seed_arg, command, atomic_write, write_json, limit_threads
+from .core import number_arg, positive_arg, seed_arg, command, atomic_write, write_json, limit_threads, SEED_STREAMS
 from .data import mnist_tensors
 from .ddpm import load_ddpm, bundled_teacher, teacher_checksum, images_sha256, noise_from_seeds
-from .metrics import load_classifier, sample_stats, classifier_fid, meets_quality_bar
+from .metrics import load_classifier, sample_stats, classifier_fid, meets_quality_bar, psnr, label_agreement
 from .pairs import generate_pairs, PairDataset
 from .train_student import train_student
 from .student import load_student, bundled_student
@@ -23,8 +23,6 @@ from .evaluate import teacher_reference
 __all__ = ['main', 'pipeline_check', 'run_demo', 'demo']
 
 # %% ../nbs/21_demo.ipynb #ad2e89f9
-def _psnr(mse): return float("inf") if mse == 0 else 10 * math.log10(1.0 / mse)
-
 def _report_md(m):
     f = lambda v: round(v, 4) if isinstance(v, float) else v
     rows = "\n".join(f"| {k} | {f(m['teacher'][k])} | {f(m['student'][k])} |"
@@ -90,7 +88,7 @@ def pipeline_check(teacher, out, n_pairs:int=1000, steps:int=20, epochs:int=4, b
     z = torch.stack([ds[i][0] for i in held]); x_t = (torch.stack([ds[i][1] for i in held]) + 1) / 2
     with torch.no_grad(): x_s = student(z)
     clf = load_classifier()
-    agree = sum(a == b for a, b in zip(sample_stats(x_t, clf)["labels"], sample_stats(x_s, clf)["labels"])) / len(held)
+    agree = label_agreement(sample_stats(x_t, clf)["labels"], sample_stats(x_s, clf)["labels"])
     return dict(n_pairs=n_pairs, steps=steps, epochs=epochs, n_heldout=len(held), label_agreement=agree,
                 mse=((x_s - x_t) ** 2).mean().item(), pairs_s=pairs_s, train_s=train_s), student
 
@@ -109,9 +107,9 @@ def run_demo(output_dir="demo_outputs", # everything goes here
     check, check_student = pipeline_check(teacher, out, n_pairs, steps, epochs, seed=seed, ckpt=ckpt, progress=progress)
     student = check_student if ckpt else bundled_student(teacher)
     t0 = time.time()
-    visualise_student(student, teacher, out, n_samples=36, seed=seed + 5_000_000)
+    visualise_student(student, teacher, out, n_samples=36, seed=seed + SEED_STREAMS["grids"])
     grids_s, t0 = time.time() - t0, time.time()
-    eval_seed = seed + 9_000_000
+    eval_seed = seed + SEED_STREAMS["demo"]
     x_t = teacher_reference(teacher, eval_seed, n_eval, cache_dir=ref_cache, progress=progress)
     with torch.no_grad(): x_s = student(noise_from_seeds(range(eval_seed, eval_seed + n_eval)))
     clf = load_classifier()
@@ -134,8 +132,8 @@ def run_demo(output_dir="demo_outputs", # everything goes here
     m = dict(teacher_name=str(ckpt or "bundled"), teacher_sha256=teacher_checksum(teacher),
              student_name=("the pipeline check's student (no bundled student for this teacher)" if ckpt
                            else "the bundled student (ddkit/assets/student.safetensors)"),
-             seed=seed, n_eval=n_eval, eval_seed=eval_seed, student_teacher_mse=mse, student_teacher_psnr=_psnr(mse),
-             label_agreement=sum(a == b for a, b in zip(st_t["labels"], st_s["labels"])) / n_eval,
+             seed=seed, n_eval=n_eval, eval_seed=eval_seed, student_teacher_mse=mse, student_teacher_psnr=psnr(mse),
+             label_agreement=label_agreement(st_t["labels"], st_s["labels"]),
              teacher=stats(st_t, x_t), student=stats(st_s, x_s),
              fid_floor=classifier_fid(tr[:n_eval, None].float() / 255, real, clf),
              teacher_meets_bar=meets_quality_bar(st_t), bank_n=len(bank), k=k,

@@ -12,13 +12,13 @@ from tqdm.auto import tqdm
 from torchvision.utils import make_grid
 from .core import save_tensors, load_tensors
 from .core import (number_arg, positive_arg, seed_arg, choice_arg, command, atomic_write, save_figure, write_json,
-                        read_json, limit_threads, median_seconds, DDKitError, save_grid)
+                        read_json, limit_threads, median_seconds, DDKitError, save_grid, SEED_STREAMS)
 from fastcore.script import Param
 from .data import mnist_tensors, data_root
 from .ddpm import (load_ddpm, bundled_teacher, teacher_checksum, noise_from_seeds, sample_from_noise, fast_unet,
                         SAMPLERS)
 from .metrics import (load_classifier, classifier_fid, classifier_features, sample_stats, precision_recall,
-                           predict_proba, evaluate_teacher)
+                           predict_proba, evaluate_teacher, psnr, label_agreement)
 from .pairs import PairDataset
 from .student import load_student, read_student
 from .attribution import feature_bank
@@ -32,7 +32,7 @@ __all__ = ['STUDENT_SEED', 'eval_student_main', 'eval_teacher_main', 'compare_st
            'compare_students_file']
 
 # %% ../nbs/19_evaluate.ipynb #e9a145b3
-STUDENT_SEED = 3_000_000 # first noise seed of a student's report (sweeps and inversion use offsets of it)
+STUDENT_SEED = SEED_STREAMS["report"] # first noise seed of a student's report (sweeps and inversion: offsets of it)
 
 def teacher_reference(teacher, seed:int=STUDENT_SEED, n:int=1000, sampler:str="ddim", steps:int=50,
                       cache_dir=None, # where to keep it (default: `$DDKIT_DATA/refs`); None in tests: pass a folder
@@ -82,23 +82,23 @@ def student_report(student, teacher,
     tea = teacher_reference(teacher, seed, n, ref_sampler, ref_steps, ref_cache, progress=False)
     qs, qt = _quality(imgs, real, clf), _quality(tea, real, clf)
     mse = ((tea - imgs) ** 2).mean().item()
-    agree = float(np.mean([a == b for a, b in zip(qt.pop("labels"), qs.pop("labels"))]))
+    agree = label_agreement(qt.pop("labels"), qs.pop("labels"))
     pts, inv_mse, targets, bank, labels = None, float("nan"), [], None, None
     if hooks:
         bank, labels = feature_bank(student, None, n=bank_n, progress=False)
         targets = (labels == target_digit).nonzero().flatten()[:n_targets].tolist()
     if any(h.endswith("_inverted") for h in hooks):  # the bank holds the first bank_n training images, in order
         xt = mnist_tensors(train=True)[0][targets][:, None].float() / 255
-        zt = invert_noise(student, xt, seed=seed + 30_000_000); inv_mse = ((student(zt) - xt) ** 2).mean().item()
+        zt = invert_noise(student, xt, seed=seed + SEED_STREAMS["inversion"]); inv_mse = ((student(zt) - xt) ** 2).mean().item()
         pts = point_features(student, zt)
     sweeps = {h: control_sweep(student, bank, labels, targets, h.split("_")[0], strengths, n=n_sweep,
-                               seed=seed + 20_000_000, clf=clf,
+                               seed=seed + SEED_STREAMS["sweeps"], clf=clf,
                                real=real, points=pts if h.endswith("_inverted") else None) for h in hooks}
     ratios = dict(fid_ratio=qs["classifier_fid"] / max(qt["classifier_fid"], 1e-9),
                   precision_ratio=qs["precision"] / max(qt["precision"], 1e-9),
                   recall_ratio=qs["recall"] / max(qt["recall"], 1e-9))
     return dict(n=n, **qs, **ratios, teacher_ref=dict(sampler=ref_sampler, steps=ref_steps, **qt),
-                mse_vs_teacher=mse, psnr_vs_teacher=10 * float(np.log10(1 / max(mse, 1e-12))), label_agreement=agree,
+                mse_vs_teacher=mse, psnr_vs_teacher=psnr(mse), label_agreement=agree,
                 n_sweep=n_sweep, bank_n=bank_n, targets=targets, inversion_mse=inv_mse, seed=seed, sweeps=sweeps)
 
 # %% ../nbs/19_evaluate.ipynb #d1383954

@@ -107,7 +107,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import atomic_write, write_json, read_json, limit_threads, cli_errors
+from .core import atomic_write, write_json, read_json, limit_threads, cli_errors, SEED_STREAMS
 from .core import save_checkpoint, load_checkpoint, save_tensors, load_tensors
 from .learner import Learner, FiniteLoss, Progress, Checkpoint
 from .core import ArgParser, positive_arg
@@ -356,7 +356,7 @@ def finetune(gt:GroundTruth, keep, # boolean mask over the pool, or pool positio
     return train_small(model, _pool_images(idx[mask]), p["steps"], seed=seed, batch_size=p["batch_size"], lr=p["lr"])
 
 # %% ../nbs/17_lds.ipynb #b71ef26d
-QUERY_NOISE_SEED = 1_000_000  # generated query i starts from the noise of seed QUERY_NOISE_SEED + i
+QUERY_NOISE_SEED = SEED_STREAMS["lds_queries"]  # generated query i starts from the noise of seed QUERY_NOISE_SEED + i
 
 def build_full(gt:GroundTruth) -> MNISTDiffusion:
     "The model fine-tuned on the whole pool (the one attribution methods look at), saved once."

@@ -21,8 +21,8 @@ from .data import mnist_tensors, to_unit_range
 # %% auto #0
 __all__ = ['train_classifier_main', 'MnistClassifier', 'predict_proba', 'test_accuracy', 'train_classifier', 'save_classifier',
            'load_classifier', 'train_classifier_file', 'sample_stats', 'meets_quality_bar', 'classifier_features',
-           'frechet_distance', 'classifier_fid', 'real_fid_floor', 'precision_recall', 'evaluate_teacher',
-           'class_trajectory', 'decision_summary', 'plot_class_trajectory']
+           'frechet_distance', 'psnr', 'label_agreement', 'classifier_fid', 'real_fid_floor', 'precision_recall',
+           'evaluate_teacher', 'class_trajectory', 'decision_summary', 'plot_class_trajectory']
 
 # %% ../nbs/05_metrics.ipynb #75dccc76
 def _block(i, o):
@@ -155,6 +155,18 @@ def frechet_distance(f1, f2):
         covmean = linalg.sqrtm(s1 @ s2)  # no disp=: scipy 1.18 removed it (and the (sqrtm, error) pair it returned)
     if np.iscomplexobj(covmean): covmean = covmean.real
     return float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))
+
+# %% ../nbs/05_metrics.ipynb #725866ba
+def psnr(mse:float, # mean squared error of images in [0, peak]
+         peak:float=1.0) -> float:
+    "Peak signal-to-noise ratio in dB (finite: an MSE below 1e-12 counts as 1e-12)."
+    return 10 * math.log10(peak ** 2 / max(mse, 1e-12))
+
+def label_agreement(labels_a, labels_b) -> float:
+    "Share of positions where two sequences of class labels agree (the same noises through two generators)."
+    if len(labels_a) != len(labels_b): raise DDKitError(f"label_agreement: {len(labels_a)} labels against "
+                                                        f"{len(labels_b)}: pass the same noises' labels")
+    return sum(int(a == b) for a, b in zip(labels_a, labels_b)) / max(len(labels_a), 1)
 
 # %% ../nbs/05_metrics.ipynb #e1a3701b
 def classifier_fid(images_a, # images in [0,1] [N,1,28,28], or their `classifier_features`

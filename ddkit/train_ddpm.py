@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from fastcore.script import Param
 from .core import (number_arg, positive_arg, seed_arg, choice_arg, command, DDKitError, atomic_torch_save,
                         atomic_write, save_figure, write_json, default_device, limit_threads, seed_everything, save_grid)
-from .core import numbered_files, load_newest, save_checkpoint, load_checkpoint, check_writable
+from .core import numbered_files, load_newest, save_checkpoint, load_checkpoint, check_writable, seed_range, sub_seed
 from .learner import Learner, Callback, CancelFit, EMA, Progress, read_csv, append_csv, truncate_csv, running_mean
 from .data import mnist_tensors, to_model_range
 from .ddpm import (MNISTDiffusion, load_ddpm, save_ddpm, sample_from_noise, noise_from_seeds, teacher_checksum,
@@ -87,10 +87,10 @@ def make_ema(model, args):
     alpha = min(1.0, (1.0 - args.model_ema_decay) * args.batch_size * args.model_ema_steps / args.epochs)
     return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(1.0 - alpha), use_buffers=True)
 
-def _step_generator(seed, step): return torch.Generator().manual_seed(seed * 1_000_003 + step)
+def _step_generator(seed, step): return torch.Generator().manual_seed(sub_seed(seed, step))
 
 def _epoch_perm(seed, epoch, n):
-    return torch.randperm(n, generator=torch.Generator().manual_seed(seed * 7_919 + epoch + 1))
+    return torch.randperm(n, generator=torch.Generator().manual_seed(sub_seed(seed, epoch + 1, 7_919)))
 
 # %% ../nbs/06_train_ddpm.ipynb #67f80e88
 QUALITY_FIELDS = ["step", "epoch", "n", "sampler", "steps", "confident_share", "mean_confidence", "fid_vs_test",
@@ -120,7 +120,7 @@ def _plot_loss(log_path, png_path):
 # %% ../nbs/06_train_ddpm.ipynb #067fd6d0
 def _save_grid(model_ema, args, path, device):
     net = fast_unet(model_ema.module)
-    noise = noise_from_seeds(range(10_000_000, 10_000_000 + args.n))
+    noise = noise_from_seeds(seed_range("teacher_grid", args.n))
     imgs = sample_from_noise(model_ema.module, noise.to(device), args.sampler, args.sample_steps,
                              generator=torch.Generator().manual_seed(args.seed), eps_model=net)
     save_grid(imgs.cpu(), path, nrow=int(math.sqrt(args.n)))

@@ -15,7 +15,7 @@ from torch.optim.swa_utils import AveragedModel
 from torch.utils.data import DataLoader, Subset
 from torch.utils.data.distributed import DistributedSampler
 from tqdm.auto import tqdm
-from .core import save_checkpoint, save_tensors, check_writable
+from .core import save_checkpoint, save_tensors, check_writable, seed_range
 from .learner import Learner, Callback, append_csv, truncate_csv
 from .core import (ArgParser, number_arg, seed_arg, choice_arg, command, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure,
                         seed_everything, save_grid,
@@ -285,7 +285,7 @@ def train_student(teacher:str=None, # the teacher checkpoint (default: the bundl
     nw = args.num_workers
     dl = DataLoader(train_ds, batch_size=args.batch_size, sampler=sampler, num_workers=nw, persistent_workers=nw > 0)
     vdl = DataLoader(val_ds, batch_size=args.batch_size, sampler=val_sampler, num_workers=nw, persistent_workers=nw > 0)
-    grid_noise = noise_from_seeds(range(2_000_000_000, 2_000_000_000 + args.n)).to(device)
+    grid_noise = noise_from_seeds(seed_range("student_grid", args.n)).to(device)
     end = args.epochs if args.max_epochs_this_run is None else min(args.epochs, start + args.max_epochs_this_run)
     run = _StudentRun(args, out, model, objectives, ema, ema_enc, vdl, grid_noise, device, rank, best, wall0, len(dl),
                       dict(teacher_sha256=teacher_checksum(teacher), pair_sets=pair_set_ids(ds)))
