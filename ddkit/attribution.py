@@ -22,8 +22,10 @@ from .unet import fold_batchnorm
 __all__ = ['SHIPPED_BANK_D', 'SHIPPED_BANK_CANDIDATES', 'SHIPPED_BANK_DTYPE', 'SPACES', 'encode_images', 'as_encoder',
            'feature_bank', 'bank_cache_path', 'cached_feature_bank', 'merge_topk', 'cosine_attribution',
            'quantize_columns', 'CompactBank', 'compact_bank_path', 'shipped_bank_path', 'compact_bank',
-           'bank_precision_benchmark', 'ship_bank', 'compact_bank_benchmark', 'query_features', 'bank_in_space',
-           'compare_spaces', 'plot_gallery', 'nn_distances', 'memorisation_report']
+           'bank_precision_benchmark', 'ship_bank', 'compact_bank_benchmark', 'BatchBank', 'product_quantize',
+           'batch_bank_from', 'batch_bank_path', 'batch_bank', 'batch_attribution_benchmark', 'query_features',
+           'shipped_classifier_bank_path', 'classifier_bank', 'bank_in_space', 'compare_spaces', 'plot_gallery',
+           'nn_distances', 'memorisation_report']
 
 # %% ../nbs/12_attribution.ipynb #ff2964e9
 @torch.inference_mode()
@@ -342,6 +344,152 @@ def compact_bank_benchmark(model, # a `Student`: its encoder's space, its sample
                 approx_same_top1_share=(approx_i[:, 0] == best_i[:, 0]).float().mean().item(),
                 threads=torch.get_num_threads(), tradeoff=rows)
 
+# %% ../nbs/12_attribution.ipynb #c7afab79
+class BatchBank:
+    "Many queries' top-k among all training images at once: PCA coordinates plus a product-quantised residual."
+    def __init__(self, coords, # [N,d] float16 PCA coordinates of the bank's features
+                 norms, # [N] exact norms of the full features
+                 mean, basis, # [D] the features' mean and [d,D] the principal axes
+                 codes, centroids, # [N,M] uint8 residual codes and [M,256,D/M] their sub-centroids
+                 labels, # [N] the images' digits
+                 encoder_sha256:str, # the encoder whose space this is
+                 candidates:int=300, # per query, the best by PCA alone, then scored with the residual too
+                ):
+        self.coords, self.norms, self.mean, self.basis, self.labels = coords, norms, mean, basis, labels
+        self.codes, self.centroids, self.encoder_sha256, self.candidates = codes, centroids, encoder_sha256, candidates
+
+    def __len__(self): return len(self.coords)
+
+    def ranked(self, queries): # [Q,...] full features of the queries
+        "`(scores, indices)` [Q,candidates], best first: approximate cosines of each query's candidates."
+        q = queries.flatten(1).float(); qn = q.norm(dim=1, keepdim=True)
+        # plain torch rather than faiss: the PCA part is one matmul over all images and the residual a gather over
+        # 300 candidates; faiss's IndexPQ would score every code, and its add() asked for 24 GB on the 60k at once
+        dot = (q @ self.mean)[:, None] + (q @ self.basis.T) @ self.coords.float().T  # the PCA part, every image
+        cand = (dot / (qn * self.norms[None] + 1e-12)).topk(min(self.candidates, len(self)), dim=1).indices
+        M = self.codes.shape[1]
+        resid = (q - (q @ self.basis.T) @ self.basis).reshape(len(q), M, -1)  # the query outside the PCA's span
+        lut = torch.einsum("qmd,mjd->qmj", resid, self.centroids)  # its dot with every sub-centroid [Q,M,256]
+        res = lut.gather(2, self.codes[cand].long().permute(0, 2, 1)).sum(1)  # asymmetric distance, as in PQ
+        s, j = ((dot.gather(1, cand) + res) / (qn * self.norms[cand] + 1e-12)).sort(1, descending=True)
+        return s, cand.gather(1, j)
+
+    def search(self, queries, # [Q,...] full features of the queries
+               k:int=10, # neighbours per query
+               encoder=None, # the bank's encoder: re-rank the images around rank k exactly (None: approximate)
+               images=None, # uint8 [N,28,28] the bank's images (default: the MNIST training images)
+               band:int=2, # re-ranked exactly: the approximate ranks k-band .. k+band
+              ):
+        "Top-k `(scores [Q,k], indices [Q,k])` by cosine; the ranks around k re-ranked exactly when `encoder` is given."
+        s, order = self.ranked(queries)
+        if encoder is None: return s[:, :k], order[:, :k]
+        if encoder_checksum(as_encoder(encoder)) != self.encoder_sha256:
+            raise DDKitError("BatchBank.search: the encoder is not the bank's (another checksum): pass the encoder "
+                             "that built it, or rebuild the bank")
+        lo, hi = max(k - band, 0), min(k + band + 1, order.shape[1])
+        cand = order[:, lo:hi]; uniq, inv = cand.unique(return_inverse=True)
+        if images is None: images = mnist_tensors(train=True)[0]
+        full = F.normalize(encode_images(as_encoder(encoder), images[uniq], batch_size=64, progress=False).flatten(1),
+                           dim=1)
+        exact = (F.normalize(queries.flatten(1).float(), dim=1)[:, None, :] * full[inv]).sum(-1)
+        es, j = exact.sort(1, descending=True)
+        return torch.cat([s[:, :lo], es], 1)[:, :k], torch.cat([order[:, :lo], cand.gather(1, j)], 1)[:, :k]
+
+# %% ../nbs/12_attribution.ipynb #74d849f4
+def product_quantize(x, # [N,D] floats, D divisible by `m`
+                     m:int, # sub-vectors per vector (one byte each)
+                     fit_n:int=5_000, # vectors the sub-centroids are fitted on (the first ones)
+                     seed:int=0, progress:bool=True) -> tuple:
+    "`(codes [N,m] uint8, centroids [m,256,D/m])`: each sub-vector replaced by the nearest of 256 k-means centroids."
+    from sklearn.cluster import KMeans
+    n, D = x.shape
+    if D % m: raise DDKitError(f"product_quantize: {D} dimensions do not split into {m} sub-vectors: pick m dividing {D}")
+    xs = x.reshape(n, m, D // m)
+    codes, cents = torch.empty(n, m, dtype=torch.uint8), torch.empty(m, 256, D // m)
+    for j in tqdm(range(m), desc="product quantiser", disable=not progress):
+        km = KMeans(256, n_init=1, max_iter=20, random_state=seed).fit(xs[:fit_n, j].numpy())
+        cents[j] = torch.from_numpy(km.cluster_centers_).float()
+        codes[:, j] = torch.from_numpy(km.predict(xs[:, j].contiguous().numpy())).to(torch.uint8)
+    return codes, cents
+
+def batch_bank_from(features, # [N,D] full features of the bank's images (float16 or float32)
+                    labels, encoder_sha256:str, d:int=256, m:int=784, fit_n:int=10_000,
+                    progress:bool=True) -> BatchBank:
+    "A `BatchBank` of `features`: `d` principal components in float16, the residual in `m` bytes per image."
+    from sklearn.decomposition import PCA
+    f = features.flatten(1)
+    pca = PCA(d, svd_solver="randomized", random_state=0).fit(f[:fit_n].float().numpy())
+    # the axes rounded to float16 as they are stored: a bank read back scores as the one built
+    mean, basis = torch.from_numpy(pca.mean_).float(), torch.from_numpy(pca.components_).half().float()
+    coords, resid = [], []
+    for a in range(0, len(f), 5_000):
+        x = f[a:a + 5_000].float() - mean; c = x @ basis.T
+        coords.append(c.half()); resid.append((x - c @ basis).half())
+    codes, cents = product_quantize(torch.cat(resid).float(), m, progress=progress)
+    return BatchBank(torch.cat(coords), f.float().norm(dim=1), mean, basis, codes, cents, labels, encoder_sha256)
+
+def batch_bank_path(source, n:int|None=None, root=None) -> Path:
+    "Where `batch_bank` keeps `source`'s bank (under the data root, one file per encoder)."
+    return Path(root or data_root())/"banks"/f"batch_{encoder_checksum(as_encoder(source))[:12]}_{n or 'all'}.safetensors"
+
+def batch_bank(source, # a student, a `StudentEncoder` or a teacher: the space (see `feature_bank`)
+               n:int|None=None, # first n training images (default: all 60k)
+               path=None, # cache file (default: under the data root)
+               d:int=256, m:int=784, # principal components; residual bytes per image (m divides the feature size)
+               progress:bool=True) -> BatchBank:
+    "The batch bank of `source`'s encoder space: built once (a few minutes for the 60k, with progress), then read."
+    enc = as_encoder(source); sha = encoder_checksum(enc)
+    path = Path(path or batch_bank_path(enc, n))
+    if path.exists():
+        _bank_manifest(path, sha); t, _ = load_tensors(path, fix=_REBUILD)
+        return BatchBank(t["coords"], t["norms"], t["mean"], t["basis"].float(), t["codes"], t["centroids"],
+                         t["labels"].long(), sha)
+    xs, ys = mnist_tensors(train=True)
+    if n: xs, ys = xs[:n], ys[:n]
+    f = torch.cat([encode_images(enc, xs[a:a + 5_000], progress=False).flatten(1).half()
+                   for a in tqdm(range(0, len(xs), 5_000), desc="encoding the bank", disable=not progress)])
+    b = batch_bank_from(f, ys, sha, min(d, len(f)), m, progress=progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_tensors(dict(coords=b.coords, norms=b.norms, mean=b.mean, basis=b.basis.half(), codes=b.codes,
+                      centroids=b.centroids, labels=ys.to(torch.uint8)), path)
+    write_json(path.with_suffix(".json"), dict(encoder_sha256=sha, encoder_t=enc.t, count=len(xs),
+                                               d=b.coords.shape[1], m=b.codes.shape[1]))
+    return b
+
+
+@torch.no_grad()
+def batch_attribution_benchmark(model, # a `Student`: its encoder's space, its samples as the queries
+                                n_queries:int=100, k:int=10, reps:int=3,
+                                n:int|None=None, d:int=256, m:int=784, # the bank: images (default 60k), its size
+                               ) -> dict:
+    "Build time and size of a batch bank, seconds for `n_queries` top-k, and recall@k against the exact full search."
+    import time, statistics
+    xs, ys = mnist_tensors(train=True)
+    xs, ys = xs[:n], ys[:n]
+    t0 = time.perf_counter()
+    full = torch.cat([encode_images(model.encoder, xs[a:a + 5_000], progress=False).flatten(1).half()
+                      for a in tqdm(range(0, len(xs), 5_000), desc="encoding the bank")])
+    encode_s = time.perf_counter() - t0
+    t0 = time.perf_counter(); bank = batch_bank_from(full, ys, encoder_checksum(model.encoder), d, m)
+    fit_s = time.perf_counter() - t0
+    q = _held_out_queries(model, n_queries)
+    best = None
+    for a in range(0, len(full), 5_000):
+        s, i = cosine_attribution(q, full[a:a + 5_000], k); best = merge_topk(best, s, i + a, k)
+    recall = lambda idx: sum(len(set(a.tolist()) & set(b.tolist())) for a, b in zip(idx, best[1])) / (k * n_queries)
+    def timed(**kw):
+        ts, out = [], None
+        for _ in range(reps):
+            t0 = time.perf_counter(); out = bank.search(q, k, **kw); ts.append(time.perf_counter() - t0)
+        return statistics.median(ts), out[1]
+    approx_s, approx_i = timed()
+    rerank_s, rerank_i = timed(encoder=model.encoder, images=xs)
+    mb = sum(t.numel() * t.element_size() for t in (bank.coords, bank.norms, bank.mean, bank.codes, bank.centroids)) / 2**20
+    mb += bank.basis.numel() * 2 / 2**20 + len(bank) / 2**20  # the axes kept in float16, the digits in a byte
+    return dict(bank_n=len(bank), d=bank.coords.shape[1], m=bank.codes.shape[1], k=k, n_queries=n_queries,
+                bank_mb=mb, encode_s=encode_s, fit_s=fit_s, topk_approx_s=approx_s, topk_rerank_s=rerank_s,
+                recall_approx=recall(approx_i), recall_rerank=recall(rerank_i), threads=torch.get_num_threads())
+
 # %% ../nbs/12_attribution.ipynb #e7fc15e4
 # the re-encoded sample first, so the explorers open on it: it ranks first of ddkit's spaces by the LDS of
 # runs/lds-mnist-4 (notebook 22), where the noise space ranks far below it
@@ -357,22 +505,38 @@ def query_features(space:str, encoder:StudentEncoder, noise=None, images=None, c
         return torch.from_numpy(classifier_features(images, clf)).float()
     raise DDKitError(f"unknown space {space!r}: use one of {', '.join(SPACES)}")
 
-def bank_in_space(space:str, feats=None, clf=None, n:int|None=None):
-    "The training images in `space` (the encoder bank `feats` for the two encoder spaces)."
-    if space in ("noise", "reencoded"): return feats
-    xs, _ = mnist_tensors(train=True)
-    if n: xs = xs[:n]
-    if space == "pixel": return to_model_range(xs).flatten(1)
+def shipped_classifier_bank_path() -> Path:
+    "The bundled classifier's features of the 60,000 training images (`ddkit/assets`), so its space opens at once."
+    return bundled_path("classifier_bank.safetensors")
+
+def classifier_bank(clf=None, # the evaluation classifier (default: the bundled one)
+                    n:int|None=None, # the first n training images (default: all 60k)
+                    path=None, # where to keep it (default: shipped for the bundled classifier, else the data root)
+                    progress:bool=True) -> torch.Tensor:
+    "The classifier's penultimate features [N,128] of the training images: shipped, cached, or built once here."
     from ddkit.metrics import classifier_features, load_classifier
     from ddkit.core import state_dict_sha256
     clf = clf or load_classifier()
-    # one minute on a core for the 60k: kept under the data root, one file per classifier (15 MB in float16)
-    p = data_root()/"banks"/f"classifier_{state_dict_sha256(clf.state_dict())[:12]}_{n or 'all'}.safetensors"
+    sha = state_dict_sha256(clf.state_dict())
+    shipped = shipped_classifier_bank_path()
+    if path is None and shipped.exists():
+        t, md = load_tensors(shipped, fix="reinstall ddkit")
+        if md.get("classifier_sha256") == sha: return t["features"][:n].float()
+    # about a minute on 2 cores for the 60k: kept under the data root, one file per classifier (15 MB in float16)
+    p = Path(path or data_root()/"banks"/f"classifier_{sha[:12]}_{n or 'all'}.safetensors")
     if p.exists(): return load_tensors(p, fix=_REBUILD)[0]["features"].float()
-    with torch.no_grad(): f = torch.from_numpy(classifier_features(xs[:, None].float() / 255, clf)).half()
+    xs = mnist_tensors(train=True)[0][:n]
+    with torch.no_grad(): f = torch.from_numpy(classifier_features(xs[:, None].float() / 255, clf,
+                                                                   progress=progress)).half()
     p.parent.mkdir(parents=True, exist_ok=True)
-    save_tensors({"features": f}, p)
+    save_tensors({"features": f}, p, classifier_sha256=sha)
     return f.float()  # as it reads back from the cache
+
+def bank_in_space(space:str, feats=None, clf=None, n:int|None=None):
+    "The training images in `space` (the encoder bank `feats` for the two encoder spaces)."
+    if space in ("noise", "reencoded"): return feats
+    if space == "pixel": return to_model_range(mnist_tensors(train=True)[0][:n]).flatten(1)
+    return classifier_bank(clf, n)
 
 # %% ../nbs/12_attribution.ipynb #a7abe9c6
 def compare_spaces(images, # samples in [0,1] [Q,1,28,28]

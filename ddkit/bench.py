@@ -257,9 +257,10 @@ def bench(teacher:str=None, # the teacher checkpoint (default: the bundled teach
 main = command(bench, prog="ddkit-bench", aliases=dict(teacher=["--ckpt"], n=["--n_fid"]))
 
 # %% ../nbs/20_bench.ipynb #b6cbe96f
-MEASUREMENTS = dict(explorers="explorers.json", bank="bank_precision.json", speed="speed_b100.json")
+MEASUREMENTS = dict(explorers="explorers.json", bank="bank_precision.json", speed="speed_b100.json",
+                    batch="batch_attribution.json")
 
-def measure(what:str, # one of `MEASUREMENTS`: 'explorers', 'bank' or 'speed'
+def measure(what:str, # one of `MEASUREMENTS`: 'explorers', 'bank', 'speed' or 'batch'
             output:str|None=None, # the JSON to write (default: `benchmarks/` and the measurement's file name)
             markdown:str="BENCHMARKS.md", # its section is rewritten from the JSON files beside `output` ('': none)
            ) -> dict:
@@ -273,6 +274,7 @@ def measure(what:str, # one of `MEASUREMENTS`: 'explorers', 'bank' or 'speed'
     if what == "explorers": r = dict(explorer_timings(), bank=A.compact_bank_benchmark(
         student, d=A.SHIPPED_BANK_D, candidates=A.SHIPPED_BANK_CANDIDATES, dtype=A.SHIPPED_BANK_DTYPE))
     elif what == "bank": r = A.bank_precision_benchmark(student)
+    elif what == "batch": r = A.batch_attribution_benchmark(student)
     else:
         r = generation_speed(teacher, student, 100, 5, ("ancestral",), 50)
         r = dict(r, speedup=r["student-1"] / r["ancestral-1000"], batch=100, threads=torch.get_num_threads())
@@ -307,7 +309,9 @@ Measured in one process on the bundled models{_when(e)}; median interaction. Raw
 | hook | {e['hook_first_picture_s']:.1f} s | {e['hook_interaction_s']:.2f} s |
 | feature space | {e['feature_space_first_picture_s']:.1f} s | {e['feature_space_interaction_s']:.2f} s |
 | attribution, fresh process | {e['attribution_first_picture_s_cold']:.1f} s | {e['attribution_interaction_s']:.2f} s |
-| attribution, again | {e['attribution_first_picture_s']:.1f} s | |
+| attribution, again | {e['attribution_first_picture_s']:.1f} s | |""" + (f"""
+| attribution, the classifier space's first pick | {e['attribution_classifier_first_pick_s']:.2f} s | |"""
+    if "attribution_classifier_first_pick_s" in e else "") + f"""
 
 The attribution bank: {b['d']} PCA components of each of the {b['bank_n']:,} training images' features in {b['dtype']},
 **{b['bank_mb']:.1f} MB** (the full features: {b['full_bank_mb']:.0f} MB); each query's {b['candidates']} best candidates
@@ -328,6 +332,19 @@ and storage (its size) and the candidates re-ranked:
 Cold build of the {p['bank_n']:,}-image bank{_when(p)}: **{p['build_cold_bfloat16_s']:.0f} s** encoding in bfloat16
 against {p['build_cold_float32_s']:.0f} s in float32 ({p['speedup']:.2f}x; bfloat16 native here: {p['native_bf16']}); the two
 banks give the same exact top-{p['k']} for {p['same_topk_share']:.0%} of {p['n_queries']} held-out queries.""")
+    if (f := folder/MEASUREMENTS["batch"]).exists():
+        b = read_json(f)
+        parts.append(f"""## Attribution in batch (`ddkit-measure batch`)
+
+{b['n_queries']} of the student's samples against the {b['bank_n']:,} training images at once{_when(b)}, with a
+`BatchBank` ({b['d']} principal components in float16 and a {b['m']}-byte residual code per image,
+**{b['bank_mb']:.0f} MB**, built in {b['encode_s'] + b['fit_s']:.0f} s: {b['encode_s']:.0f} s encoding, {b['fit_s']:.0f} s
+fitting):
+
+| top-{b['k']} of {b['n_queries']} queries | seconds | recall@{b['k']} against the exact full search |
+|---|---|---|
+| approximate | {b['topk_approx_s']:.2f} | {b['recall_approx']:.3f} |
+| ranks {b['k'] - 1}-{b['k'] + 3} re-ranked exactly | **{b['topk_rerank_s']:.2f}** | **{b['recall_rerank']:.3f}** |""")
     if (f := folder/MEASUREMENTS["speed"]).exists():
         s = read_json(f)
         parts.append(f"""## One step against ancestral-1000 (`ddkit-measure speed`)

@@ -28,6 +28,7 @@ def _report_md(m):
     rows = "\n".join(f"| {k} | {f(m['teacher'][k])} | {f(m['student'][k])} |"
                      for k in ("confident_share", "mean_confidence", "classifier_fid"))
     c = m["check"]
+    hooks = "\n".join(f"| {k} | {v:.3f} |" for k, v in m.get("hook_changes", {}).items())
     return f"""# ddkit demo report
 
 Teacher `{m['teacher_name']}` (sha256 `{m['teacher_sha256'][:12]}`); student: **{m['student_name']}**. Both on \
@@ -45,9 +46,23 @@ this size:
 | MSE (images in [0,1]) | {m['student_teacher_mse']:.4f} |
 | PSNR | {m['student_teacher_psnr']:.2f} dB |
 | classifier label agreement | {m['label_agreement']:.1%} |
-| teacher meets the quality bar (>= 90% confident, each digit 5-15%) | {'yes' if m['teacher_meets_bar'] else 'no'} |
+
+How evenly the teacher draws the ten digits (each would be 10% if even): from {min(m['teacher']['class_share']):.1%}
+to {max(m['teacher']['class_share']):.1%} of its samples. The share p > 0.9 is how often the evaluation classifier is
+sure of a sample's digit (of {m['n_real']:,} real test digits, {m['real_confident_share']:.1%}).
 
 ![teacher vs student](teacher_vs_student.png)
+
+## Hooks
+
+The student's samples of ten noises with a hook at the bottleneck, one hook a row, each hooked row above its change
+map; how far each moves the samples (mean |change| per pixel, images in [0, 1]):
+
+| hook | mean abs change |
+|---|---|
+{hooks}
+
+![hooks](hooks.png)
 
 ## Attribution and the feature space
 
@@ -107,7 +122,7 @@ def run_demo(output_dir="demo_outputs", # everything goes here
     check, check_student = pipeline_check(teacher, out, n_pairs, steps, epochs, seed=seed, ckpt=ckpt, progress=progress)
     student = check_student if ckpt else bundled_student(teacher)
     t0 = time.time()
-    visualise_student(student, teacher, out, n_samples=36, seed=seed + SEED_STREAMS["grids"])
+    vis = visualise_student(student, teacher, out, n_samples=36, seed=seed + SEED_STREAMS["grids"])
     grids_s, t0 = time.time() - t0, time.time()
     eval_seed = seed + SEED_STREAMS["demo"]
     x_t = teacher_reference(teacher, eval_seed, n_eval, cache_dir=ref_cache, progress=progress)
@@ -137,7 +152,8 @@ def run_demo(output_dir="demo_outputs", # everything goes here
              teacher=stats(st_t, x_t), student=stats(st_s, x_s),
              fid_floor=classifier_fid(tr[:n_eval, None].float() / 255, real, clf),
              teacher_meets_bar=meets_quality_bar(st_t), bank_n=len(bank), k=k,
-             cluster_purity=cluster_purity(cl, labels[:m_].numpy()),
+             cluster_purity=cluster_purity(cl, labels[:m_].numpy()), hook_changes=vis["hook_changes"],
+             n_real=n_real, real_confident_share=sample_stats(real, clf)["confident_share"],
              check=check, grids_s=grids_s, eval_s=eval_s, space_s=space_s, total_s=time.time() - t_start,
              student_images_sha256=images_sha256(x_s), torch=torch.__version__)
     write_json(out/"metrics.json", m)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_explorers.ipynb #8754dbe7
 from __future__ import annotations
-import io
+import io, math
 import numpy as np
 import torch
 import ipywidgets as W
@@ -17,22 +17,35 @@ from .data import mnist_tensors
 from .core import limit_threads, check_arg, DDKitError
 
 # %% auto #0
-__all__ = ['png_grid', 'image_widget', 'set_png', 'HookExplorer', 'bundled_models', 'check_student', 'hook_explorer',
-           'AttributionExplorer', 'FeatureSpaceExplorer', 'attribution_explorer', 'feature_space_explorer',
-           'explorer_timings']
+__all__ = ['STALE_CSS', 'SPACE_TIPS', 'png_grid', 'image_widget', 'set_png', 'change_map', 'HookExplorer', 'bundled_models',
+           'check_student', 'hook_explorer', 'AttributionExplorer', 'FeatureSpaceExplorer', 'attribution_explorer',
+           'feature_space_explorer', 'explorer_timings']
 
 # %% ../nbs/16_explorers.ipynb #207844fc
 def png_grid(images, nrow:int=8, scale:int=3, # an integer upscale: pixels stay square and sharp
              frame_first:bool=False, # draw a frame around the first image (the query of a strip)
+             captions=None, # a short text under each image (e.g. its rank and score), or None
             ) -> bytes:
-    "PNG bytes of an image grid (images in [0,1]), upscaled for screens."
+    "PNG bytes of an image grid (images in [0,1], one or three channels), upscaled for screens."
     from PIL import Image, ImageDraw
     g = make_grid(images.detach().cpu().clamp(0, 1), nrow=nrow, padding=2, pad_value=0.5)
     arr = (g.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
-    im = Image.fromarray(arr).resize((arr.shape[1] * scale, arr.shape[0] * scale), Image.NEAREST)
+    if arr.shape[2] == 1: arr = arr[:, :, 0]
+    im = Image.fromarray(arr).convert("RGB").resize((arr.shape[1] * scale, arr.shape[0] * scale), Image.NEAREST)
+    w = images.shape[-1] + 2  # one tile with its padding
     if frame_first:
-        w = images.shape[-1] + 2  # one tile with its padding
         ImageDraw.Draw(im).rectangle([0, 0, w * scale + scale, w * scale + scale], outline=(230, 60, 40), width=scale)
+    if captions is not None:  # a band under each row of tiles, the text centred under its tile
+        rows = math.ceil(len(images) / nrow); band = 14
+        out = Image.new("RGB", (im.width, im.height + rows * band), "white")
+        d = ImageDraw.Draw(out)
+        for r in range(rows):
+            out.paste(im.crop((0, r * w * scale, im.width, (r + 1) * w * scale)), (0, r * (w * scale + band)))
+            for c in range(nrow):
+                if (i := r * nrow + c) >= len(captions): break
+                x = c * w * scale + w * scale // 2; y = (r + 1) * w * scale + r * band + 1
+                d.text((x, y), str(captions[i]), fill=(40, 40, 40), anchor="ma")
+        im = out
     buf = io.BytesIO(); im.save(buf, format="PNG"); return buf.getvalue()
 
 # %% ../nbs/16_explorers.ipynb #cd41cc8b
@@ -54,14 +67,32 @@ def _slider(desc, v, lo, hi, step):
     return W.FloatSlider(value=v, min=lo, max=hi, step=step, description=desc, continuous_update=False,
                          readout_format=".2f")
 
+STALE_CSS = W.HTML("<style>.ddkit-stale{opacity:.35;filter:grayscale(1)}</style>")  # a picture waiting for its update
+
 # %% ../nbs/16_explorers.ipynb #c4b2500b
+def change_map(before, after, # images in [0,1] from the same noise, [B,1,H,W] each
+               vmax:float=0.5, # the change drawn brightest (a fixed scale, so settings compare)
+              ):
+    "|after - before| per pixel as colour images [B,3,H,W] (matplotlib's magma: black = unchanged)."
+    import matplotlib
+    d = ((after - before).abs()[:, 0] / vmax).clamp(0, 1).cpu().numpy()
+    return torch.from_numpy(matplotlib.colormaps["magma"](d)[..., :3]).permute(0, 3, 1, 2).float()
+
+# %% ../nbs/16_explorers.ipynb #ac9887e9
 class HookExplorer:
-    "Pick a hook and its settings; the student's samples for fixed seeds redraw on every change."
+    "Pick a hook and its settings: the student's samples for fixed seeds with the hook, without it, and the change."
     HOOKS = ("none", "amplify", "bias", "channels", "pc direction")
     CONTROLS = {"none": (), "amplify": ("scale",), "bias": ("bias",), "channels": ("channels", "scale"),
                 "pc direction": ("pc", "alpha")}
     START = {"amplify": dict(scale=1.5), "bias": dict(bias=0.5), "channels": dict(scale=2.0),
              "pc direction": dict(alpha=2.0)}
+    TIPS = dict(hook="the edit applied to the bottleneck features [B,128,7,7] between encoder and decoder",
+                scale="the factor the features (amplify) or the chosen channels (channels) are multiplied by; 1: no change",
+                bias="added to every bottleneck feature; 0: no change",
+                channels="the bottleneck channels scaled: from the first up to (not including) the second, of {C}",
+                pc="the principal direction of the training images' features, counted from 0 (0: the largest)",
+                alpha="how far the features move along that direction, in standard deviations of the training images",
+                seed="the samples start from the noises of seeds first seed, first seed + 1, ...")
     def __init__(self, model, # a `Student`
                  n:int=16, # samples shown
                  pca=None, # fitted PCA for "pc direction", or a function fitting one when first used
@@ -73,28 +104,36 @@ class HookExplorer:
                                description="hook")
         self.scale = _slider("scale", 1.5, 0.0, 3.0, 0.05)
         self.bias = _slider("bias", 0.5, -2.0, 2.0, 0.05)
-        self.channels = W.IntRangeSlider(value=(0, C // 2), min=0, max=C, description="channels",
-                                         continuous_update=False)
+        self.channels = W.IntRangeSlider(value=(0, C // 2), min=0, max=C, description=f"channels (of {C})",
+                                         continuous_update=False, style=dict(description_width="initial"))
         n_pc = pca.n_components_ if pca is not None and not callable(pca) else n_pcs
-        self.pc = W.IntSlider(value=0, min=0, max=n_pc - 1, description="PC", continuous_update=False)
+        self.pc = W.IntSlider(value=0, min=0, max=n_pc - 1, description="PC (from 0)", continuous_update=False)
         self.alpha = _slider("alpha (sd)", 2.0, -4.0, 4.0, 0.25)
         self.seed = W.IntText(value=seed, description="first seed")
-        self.n, self._quiet = n, False
-        self.image, self.status = image_widget(), W.HTML()
+        for name, tip in self.TIPS.items(): getattr(self, name).tooltip = tip.format(C=C)
+        self.n, self._quiet, self._values, self._base = n, False, {}, None
+        self.image, self.base_image, self.change_image = image_widget(), image_widget(), image_widget()
+        self.status, self.caption = W.HTML(), W.HTML()
         for w in (self.scale, self.bias, self.channels,
                   self.pc, self.alpha, self.seed): w.observe(self._changed, names="value")
         self.hook.observe(self._picked, names="value")
-        self.widget = W.HBox([W.VBox([self.hook, self.scale, self.bias, self.channels, self.pc, self.alpha, self.seed,
-                                      self.status]), self.image])
+        titled = lambda t, w: W.VBox([W.HTML(f"<b>{t}</b>"), w])
+        grids = W.HBox([titled("with the hook", self.image), titled("no hook (same noise)", self.base_image),
+                        titled("|change| per pixel (brighter: more)", self.change_image)],
+                       layout=W.Layout(flex_flow="row wrap", max_width="100%"))  # a narrow notebook wraps them
+        self.widget = W.HBox([STALE_CSS, W.VBox([self.hook, self.scale, self.bias, self.channels, self.pc, self.alpha,
+                                                 self.seed, self.status]), W.VBox([grids, self.caption], layout=W.Layout(max_width="100%"))],
+                             layout=W.Layout(flex_flow="row wrap"))
         self._show_controls(); self.render()
 
     @property
     def pca(self):
         "The PCA of the 'pc direction' hook (fitted now if it was given as a function)."
         if callable(self._pca):
-            self.status.value = "fitting a PCA of training images' features..."
-            self._pca = self._pca()
-            self.status.value = ""
+            self.image.add_class("ddkit-stale")  # the grid waits, dimmed, with a line saying why
+            self.status.value = "fitting a PCA of 2,000 training images' features (a few seconds, once)..."
+            try: self._pca = self._pca()
+            finally: self.status.value = ""; self.image.remove_class("ddkit-stale")
         return self._pca
 
     def _show_controls(self):
@@ -104,10 +143,12 @@ class HookExplorer:
             getattr(self, name).layout.display = None if name in mine else "none"
 
     def _picked(self, change):
-        "A new hook: its controls, at a starting value that visibly changes the samples, then one redraw."
+        "A new hook: its controls, as they were last left (first: a value that visibly changes the samples), redrawn."
+        self._values[change["old"]] = {k: getattr(self, k).value for k in self.CONTROLS[change["old"]]}
         self._quiet = True
         try:
-            for k, v in self.START.get(self.hook.value, {}).items(): getattr(self, k).value = v
+            for k, v in self._values.get(change["new"], self.START.get(change["new"], {})).items():
+                getattr(self, k).value = v
         finally: self._quiet = False
         self._show_controls(); self.render()
 
@@ -122,10 +163,20 @@ class HookExplorer:
 
     @torch.no_grad()
     def render(self):
-        "Redraw the grid."
+        "Redraw the hooked grid, the un-hooked one (once per seed) and the change between them."
         z = noise_from_seeds(range(self.seed.value, self.seed.value + self.n))
+        nrow = int(np.ceil(np.sqrt(self.n)))
         try:
-            set_png(self.image, png_grid(self.model(z, self.current_hook()), nrow=int(np.ceil(np.sqrt(self.n)))))
+            if self._base is None or self._base[0] != self.seed.value:
+                self._base = (self.seed.value, self.model(z)); set_png(self.base_image, png_grid(self._base[1], nrow))
+            x = self.model(z, self.current_hook())
+            set_png(self.image, png_grid(x, nrow))
+            set_png(self.change_image, png_grid(change_map(self._base[1], x), nrow))
+            d = (x - self._base[1]).abs()
+            self.mean_change = d.mean().item()
+            self.caption.value = (f"mean |change| <b>{self.mean_change:.3f}</b> per pixel (images in [0, 1]); most "
+                                  f"changed: sample {int(d.flatten(1).mean(1).argmax())} (left to right, top to "
+                                  "bottom, from 0)")
             self.status.value = ""
         except Exception as e: self.status.value = f"<b style='color:#b00'>{e}</b>"
 
@@ -168,8 +219,14 @@ def hook_explorer(model=None, # a `Student` (default: the bundled student)
     return HookExplorer(model, n=n, pca=pca, seed=seed)
 
 # %% ../nbs/16_explorers.ipynb #dd1c98a1
+SPACE_TIPS = {"reencoded": "the student's encoder features of the sample itself, fed back as an image (ranks first "
+                           "by the linear datamodeling score)",
+              "noise": "the student's encoder features of the noise the sample started from",
+              "pixel": "the images' pixels, compared directly",
+              "classifier": "the evaluation classifier's 128 penultimate features (what it reads a digit by)"}
+
 class AttributionExplorer:
-    "Pick a generated sample and a feature space; see its top-k training images and their scores."
+    "Pick a generated sample and a feature space; see its top-k training images, each with its score under it."
     def __init__(self, samples, # generated images [Q,1,28,28] in [0,1]
                  queries:dict, # space name -> query features [Q,...]
                  banks:dict, # space name -> bank features [N,...], a `CompactBank`, or a function making one of them
@@ -179,34 +236,46 @@ class AttributionExplorer:
                 ):
         self.samples, self.queries, self.banks, self.k = samples, queries, banks, k
         self.train_images, self.train_labels, self.encoder, self._found = train_images, train_labels, encoder, {}
-        self.index = W.IntSlider(value=0, min=0, max=len(samples) - 1, description="sample", continuous_update=False)
-        self.space = W.ToggleButtons(options=list(queries), description="space")
-        self.image, self.table = image_widget(), W.HTML()
+        self.index = W.IntSlider(value=0, min=0, max=len(samples) - 1, description="sample", continuous_update=False,
+                                 tooltip="which generated sample (from 0)", layout=W.Layout(min_width="300px"))
+        self.space = W.ToggleButtons(options=list(queries), description="space",
+                                     tooltips=[SPACE_TIPS.get(s, s) for s in queries],
+                                     style=dict(button_width="auto"))
+        self.image, self.table, self.status, self.progress = image_widget(), W.HTML(), W.HTML(), W.Output()
         self.caption = W.HTML("<b style='color:#e63c28'>query</b> (framed): the generated sample; then its training "
-                              f"images, most similar first (top {k})")
+                              f"images, most similar first (top {k}), each with its rank, cosine and digit under it")
         self.index.observe(lambda c: self.render(), names="value")
         self.space.observe(lambda c: self.render(), names="value")
-        self.widget = W.VBox([W.HBox([self.index, self.space]), self.caption, self.image, self.table])
+        self.widget = W.VBox([STALE_CSS, W.HBox([self.index, self.space], layout=W.Layout(flex_flow="row wrap")),
+                              self.caption, self.status, self.progress, self.image, self.table])
         self.render()
 
     def render(self):
-        "Redraw the sample and its top-k."
+        "Redraw the sample and its top-k (the old picture dimmed, with a status line, while a bank is built)."
         i, sp = self.index.value, self.space.value
         s, idx = self.search(sp, i)
         self.top = idx[0].tolist()
         tops = self.train_images[idx[0]][:, None].float() / 255
-        set_png(self.image, png_grid(torch.cat([self.samples[i:i + 1], tops]), nrow=self.k + 1, frame_first=True))
-        rows = "".join(f"<tr><td>{r + 1}</td><td>#{j}</td><td>{int(self.train_labels[j])}</td>"
-                       f"<td>{float(v):.3f}</td></tr>"
-                       for r, (j, v) in enumerate(zip(idx[0].tolist(), s[0].tolist())))
-        head = "<tr><th>rank</th><th>train index</th><th>label</th><th>cosine</th></tr>"
-        self.table.value = f"<table>{head}{rows}</table>"
+        caps = ["query"] + [f"{r + 1}: {float(v):.2f} ({int(self.train_labels[j])})"
+                            for r, (j, v) in enumerate(zip(self.top, s[0].tolist()))]
+        set_png(self.image, png_grid(torch.cat([self.samples[i:i + 1], tops]), nrow=self.k + 1, frame_first=True,
+                                     captions=caps))
+        self.image.layout.max_width, self.image.layout.height = "100%", "auto"  # shrinks with the window, not clipped
+        self.table.value = ("<small>train index (rank: cosine (digit) under each image): "
+                            + ", ".join(f"{r + 1}: #{j}" for r, j in enumerate(self.top)) + "</small>")
 
     def search(self, sp:str, i:int):
         "Top-k `(scores, indices)` of sample `i` in space `sp`, found once (a `CompactBank` re-ranks exactly)."
         if (sp, i) not in self._found:
             b, q = self.banks[sp], self.queries[sp][i:i + 1]
-            if callable(b): b = self.banks[sp] = b()  # a space's bank is built when the space is first picked
+            if callable(b):  # a space's bank is built when the space is first picked, its progress shown
+                self.image.add_class("ddkit-stale")
+                self.status.value = (f"<b>building the {sp} bank</b> of {len(self.train_images):,} training images "
+                                     "(once per session; the picture below is the previous pick's)")
+                try:
+                    with self.progress: b = self.banks[sp] = b()
+                finally:
+                    self.image.remove_class("ddkit-stale"); self.status.value = ""; self.progress.clear_output()
             self._found[sp, i] = (b.search(q, self.k, encoder=self.encoder, images=self.train_images)
                                   if isinstance(b, CompactBank) else cosine_attribution(q, b, self.k))
         return self._found[sp, i]
@@ -215,47 +284,99 @@ class AttributionExplorer:
 
 # %% ../nbs/16_explorers.ipynb #168402d6
 class FeatureSpaceExplorer:
-    "PCA scatter of training images (and generated samples): click a point, or move the slider, to see its image."
+    "PCA scatter of training images and generated samples: click any point (or move a slider) to see its image."
     def __init__(self, coords, # [N,2] PCA coordinates of the training images
                  images, labels, # their images [N,1,28,28] in [0,1] and labels
                  sample_coords=None, # [M,2] generated samples in the same PCA, drawn as crosses (optional)
+                 sample_images=None, # [M,1,28,28] those samples, in [0,1]
+                 neighbours=None, # [M,k] each sample's nearest training images in the full feature space
                  dpi:int=80):
-        self.coords, self.images, self.labels, self.dpi = coords, images, np.asarray(labels), dpi
-        self.sample_coords = sample_coords
-        self.point = W.IntSlider(value=0, min=0, max=len(coords) - 1, description="point", continuous_update=False)
-        self.plot, self.image = image_widget(), image_widget()
+        self.coords, self.images, self.labels, self.dpi = np.asarray(coords), images, np.asarray(labels), dpi
+        self.sample_coords, self.sample_images, self.neighbours = sample_coords, sample_images, neighbours
+        self.order = np.argsort(self.coords[:, 0], kind="stable")  # the slider walks the scatter from left to right
+        self.rank = np.empty_like(self.order); self.rank[self.order] = np.arange(len(self.order))
+        self.point = W.IntSlider(value=0, min=0, max=len(coords) - 1, description="along PC1", continuous_update=False,
+                                 tooltip="the training images in order of their first principal coordinate")
+        m = 0 if sample_coords is None else len(sample_coords)
+        self.sample = W.IntSlider(value=0, min=0, max=max(m - 1, 0), description="generated", continuous_update=False,
+                                  tooltip="the generated samples (crosses), from 0")
+        if m == 0: self.sample.layout.display = "none"
+        self.selected = ("train", int(self.order[0]))
+        self.plot, self.image, self.info = image_widget(), image_widget(), W.HTML()
         # ipyevents: a click on the scatter PNG comes back with its pixel; the nearest point there is selected
         self.clicks = Event(source=self.plot, watched_events=["click"]); self.clicks.on_dom_event(self._clicked)
-        self.point.observe(lambda c: self.render(), names="value")
-        self.widget = W.VBox([W.HTML("click a point of the scatter (or move the slider)"), self.point,
-                              W.HBox([self.plot, self.image])])
+        self.point.observe(lambda c: self.select("train", int(self.order[c["new"]])), names="value")
+        self.sample.observe(lambda c: self.select("sample", c["new"]), names="value")
+        self.widget = W.VBox([W.HTML("click any point of the scatter: a training image (dot) or a generated sample "
+                                     "(cross); or move a slider"),
+                              W.HBox([self.point, self.sample], layout=W.Layout(flex_flow="row wrap")),
+                              W.HBox([self.plot, W.VBox([self.info, self.image], layout=W.Layout(max_width="100%"))],
+                                     layout=W.Layout(flex_flow="row wrap"))])
         self.render()
 
+    def select(self, kind:str, i:int):
+        "Show training image `i` (`kind` 'train') or generated sample `i` ('sample')."
+        self.selected = (kind, int(i)); self.render()
+
     def render(self):
-        "Redraw the scatter with the chosen point marked, and its image."
+        "Redraw the scatter with the chosen point marked, and its image (a sample: beside its nearest training images)."
         import matplotlib.pyplot as plt
-        i = self.point.value
-        fig, ax = plt.subplots(figsize=(4.8, 4.0), dpi=self.dpi, layout="constrained")  # labels inside the figure
-        sc = ax.scatter(self.coords[:, 0], self.coords[:, 1], c=self.labels, cmap="tab10", s=6)
+        kind, i = self.selected
+        fig, ax = plt.subplots(figsize=(6.4, 5.0), dpi=self.dpi, layout="constrained")  # labels inside the figure
+        cmap = plt.get_cmap("tab10")
+        for d in np.unique(self.labels):
+            m = self.labels == d
+            ax.scatter(self.coords[m, 0], self.coords[m, 1], color=cmap(int(d) % 10), s=6, label=str(d))
         if self.sample_coords is not None:
-            ax.scatter(self.sample_coords[:, 0], self.sample_coords[:, 1], marker="x", c="k", s=14, linewidths=0.8,
-                       label="generated"); ax.legend(loc="best", fontsize=7)
-        ax.scatter(self.coords[i, 0], self.coords[i, 1], s=120, facecolors="none", edgecolors="k", linewidths=2)
-        ax.set_xlabel("PC1"); ax.set_ylabel("PC2"); ax.set_title(f"point {i}, label {self.labels[i]}")
-        fig.colorbar(sc, ax=ax, label="digit")
+            ax.scatter(self.sample_coords[:, 0], self.sample_coords[:, 1], marker="x", c="k", s=16, linewidths=0.9,
+                       label="generated")
+        at = self.coords[i] if kind == "train" else self.sample_coords[i]
+        ax.scatter(at[0], at[1], s=160, facecolors="none", edgecolors="k", linewidths=2)
+        ax.legend(title="digit", fontsize=7, title_fontsize=7, markerscale=2, loc="upper left",
+                  bbox_to_anchor=(1.0, 1.0))
+        ax.set_xlabel("first principal coordinate")
+        ax.set_ylabel("second principal coordinate")
+        ax.set_title("the student's encoder features of training images (dots) and its samples (crosses)", fontsize=8)
         fig.canvas.draw()
         # display pixels, origin bottom left
-        self._pixels = ax.transData.transform(np.asarray(self.coords, dtype=float))
+        self._pixels = ax.transData.transform(self.coords.astype(float))
+        self._sample_pixels = (None if self.sample_coords is None
+                               else ax.transData.transform(np.asarray(self.sample_coords, dtype=float)))
         self._height = fig.bbox.height
         buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=self.dpi); plt.close(fig)
         set_png(self.plot, buf.getvalue())
-        set_png(self.image, png_grid(self.images[i:i + 1], nrow=1, scale=6))
+        if kind == "train":
+            self.info.value = f"training image #{i}, digit {self.labels[i]}"
+            set_png(self.image, png_grid(self.images[i:i + 1], nrow=1, scale=6))
+        else:
+            nb = [] if self.neighbours is None else list(self.neighbours[i])
+            self.info.value = (f"generated sample {i} (framed)" + (", then its nearest training images in the full "
+                                                                  "feature space" if nb else ""))
+            strip = torch.cat([self.sample_images[i:i + 1], self.images[nb]]) if nb else self.sample_images[i:i + 1]
+            set_png(self.image, png_grid(strip, nrow=len(strip), scale=3, frame_first=bool(nb),
+                                         captions=[""] + [f"digit {self.labels[j]}" for j in nb] if nb else None))
 
-    def pick(self, x:float, y:float) -> int:
-        "The training point nearest pixel (x, y) of the scatter PNG (origin top left)."
-        return int(((self._pixels - [x, self._height - y]) ** 2).sum(1).argmin())
+    def pick(self, x:float, y:float) -> tuple:
+        "('train' | 'sample', index) of the point nearest pixel (x, y) of the scatter PNG (origin top left)."
+        p = np.array([x, self._height - y])
+        j = int(((self._pixels - p) ** 2).sum(1).argmin()); best = ("train", j, ((self._pixels[j] - p) ** 2).sum())
+        if self._sample_pixels is not None:
+            s = int(((self._sample_pixels - p) ** 2).sum(1).argmin())
+            if ((self._sample_pixels[s] - p) ** 2).sum() < best[2]: best = ("sample", s, 0)
+        return best[:2]
 
-    def _clicked(self, event): self.point.value = self.pick(event["dataX"], event["dataY"])
+    def _clicked(self, event):
+        kind, j = self.pick(event["dataX"], event["dataY"])
+        slider, v = (self.point, int(self.rank[j])) if kind == "train" else (self.sample, j)
+        if slider.value != v: self._quiet_set(slider, v)
+        self.select(kind, j)
+
+    def _quiet_set(self, slider, v):
+        "Move a slider to match a click without its own redraw."
+        slider.unobserve_all("value"); slider.value = v
+        if slider is self.point: slider.observe(lambda c: self.select("train", int(self.order[c["new"]])), names="value")
+        else: slider.observe(lambda c: self.select("sample", c["new"]), names="value")
+
     def _ipython_display_(self): from IPython.display import display; display(self.widget)
 
 # %% ../nbs/16_explorers.ipynb #d3d00c57
@@ -291,22 +412,27 @@ def feature_space_explorer(model=None, # a `Student` (default: the bundled stude
                            n:int=2000, # training images in the scatter
                            n_generated:int=200, # the student's samples, re-encoded, drawn in the same PCA (0: none)
                            hook=None, # a hook for those samples (see `Student`)
-                           seed:int=0) -> FeatureSpaceExplorer:
+                           seed:int=0,
+                           k:int=5, # nearest training images shown beside a generated sample
+                           progress:bool=True, # a progress bar while the images are encoded
+                          ) -> FeatureSpaceExplorer:
     "A `FeatureSpaceExplorer`: PCA of `n` training images' bottleneck features, coloured by label, in one call."
     from ddkit.feature_space import fit_pca
     check_arg("n", n, lo=3, hi=60_000); check_arg("n_generated", n_generated, lo=0, hi=10_000)
-    check_arg("seed", seed, lo=0)
+    check_arg("seed", seed, lo=0); check_arg("k", k, lo=1, hi=50)
     limit_threads()
     model = check_student(model) or bundled_models()[1]
     xs, ys = mnist_tensors(train=True)
-    f = encode_images(model.encoder, xs[:n], progress=n > 2000)
+    f = encode_images(model.encoder, xs[:n], progress=progress)
     pca = fit_pca(f, 2, seed)
-    samples = None
+    samples = g = nbrs = None
     if n_generated:
         g = model(noise_from_seeds(range(seed, seed + n_generated)), hook)
-        samples = pca.transform(encode_images(model.encoder, g * 2 - 1, progress=False).flatten(1).numpy())
+        fg = encode_images(model.encoder, g * 2 - 1, progress=False)
+        samples = pca.transform(fg.flatten(1).numpy())
+        nbrs = cosine_attribution(fg, f, min(k, n))[1].numpy()
     return FeatureSpaceExplorer(pca.transform(f.flatten(1).numpy()), xs[:n, None].float() / 255, ys[:n].numpy(),
-                                samples)
+                                samples, g, nbrs)
 
 # %% ../nbs/16_explorers.ipynb #01e8bff3
 def _median_render(fn, values, reps:int=5) -> float:
@@ -339,6 +465,8 @@ def explorer_timings(model=None, # a `Student` (default: the bundled student)
         t0 = time.perf_counter(); ax = attribution_explorer(model, bank_n=bank_n)
         r["attribution_first_picture_s"] = time.perf_counter() - t0
     r["attribution_interaction_s"] = _median_render(lambda v: setattr(ax.index, "value", v), range(1, 7), reps)
+    t0 = time.perf_counter(); ax.space.value = "classifier"  # its bank read (or built) on this first pick
+    r["attribution_classifier_first_pick_s"] = time.perf_counter() - t0
     t0 = time.perf_counter(); fx = feature_space_explorer(model)
     r["feature_space_first_picture_s"] = time.perf_counter() - t0
     r["feature_space_interaction_s"] = _median_render(lambda v: setattr(fx.point, "value", v), range(1, 7), reps)

@@ -10,7 +10,7 @@ from .core import DDKitError, check_arg
 
 # %% auto #0
 __all__ = ['Amplify', 'dampen', 'Bias', 'Toward', 'Away', 'Channels', 'include_samples', 'exclude_samples', 'include_points',
-           'exclude_points', 'PCDirection', 'Compose', 'compose', 'plot_hooks']
+           'exclude_points', 'PCDirection', 'Compose', 'compose', 'hook_changes', 'plot_hooks']
 
 # %% ../nbs/11_hooks.ipynb #293620e7
 @dataclass
@@ -124,20 +124,35 @@ def compose(*hooks) -> Compose:
 
 # %% ../nbs/11_hooks.ipynb #c2f07460
 @torch.no_grad()
+def hook_changes(model, # a `Student`
+                 hooks:dict, # row name -> bottleneck hook, dict of hooks at named points, or None
+                 n:int=8, seed:int=0) -> dict:
+    "How far each hook moves the samples: mean |change| per pixel (images in [0,1]) against the same noise un-hooked."
+    from ddkit.ddpm import noise_from_seeds
+    z = noise_from_seeds(range(seed, seed + n)); base = model(z)
+    return {name: (model(z, h) - base).abs().mean().item() for name, h in hooks.items()}
+
+@torch.no_grad()
 def plot_hooks(model, # a `Student`
                hooks:dict, # row name -> bottleneck hook, dict of hooks at named points, or None
                n:int=8, seed:int=0, path=None, # PNG to write too
+               changes:bool=True, # under each hooked row, its |change| per pixel from the un-hooked samples
               ):
-    "One row of samples per hook, same noise in every row."
+    "One row of samples per hook, same noise in every row, each hooked row with its change map and mean |change|."
     import matplotlib.pyplot as plt
     from ddkit.ddpm import noise_from_seeds
     from ddkit.core import save_figure
-    z = noise_from_seeds(range(seed, seed + n))
-    fig, axs = plt.subplots(len(hooks), 1, figsize=(n * 0.9, len(hooks) * 1.05), squeeze=False)
-    for ax, (name, h) in zip(axs[:, 0], hooks.items()):
-        x = model(z, h)
-        ax.imshow(torch.cat(list(x[:, 0]), 1).cpu(), cmap="gray", vmin=0, vmax=1)
+    z = noise_from_seeds(range(seed, seed + n)); base = model(z)
+    rows = []
+    for name, h in hooks.items():
+        x = model(z, h); d = (x - base).abs()
+        rows.append((name if h is None else f"{name}\n|change| {d.mean().item():.3f}", x, "gray", 1.0))
+        if changes and h is not None: rows.append(("", d, "magma", 0.5))
+    fig, axs = plt.subplots(len(rows), 1, figsize=(n * 0.9, len(rows) * 1.05), squeeze=False)
+    for ax, (name, x, cmap, vmax) in zip(axs[:, 0], rows):
+        ax.imshow(torch.cat(list(x[:, 0]), 1).cpu(), cmap=cmap, vmin=0, vmax=vmax)
         ax.set_xticks([]); ax.set_yticks([]); ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    if changes: fig.suptitle("each hook's samples, then their |change| per pixel (black: none, bright: 0.5)", fontsize=9)
     fig.tight_layout()
     if path: save_figure(fig, path)
     return fig

@@ -138,10 +138,12 @@ def meets_quality_bar(stats, min_confident=0.9, lo=0.05, hi=0.15) -> bool:
 
 # %% ../nbs/05_metrics.ipynb #c353611c
 @torch.no_grad()
-def classifier_features(images, clf=None, batch_size=1000):
+def classifier_features(images, clf=None, batch_size=1000, progress:bool=False):
     "Penultimate features [N,128] of images in [0,1]."
     clf = (clf or load_classifier()).eval()
-    feats = [clf.features(images[i:i + batch_size].float()) for i in range(0, len(images), batch_size)]
+    feats = [clf.features(images[i:i + batch_size].float())
+             for i in tqdm(range(0, len(images), batch_size), desc="classifier features", unit="batch",
+                           disable=not progress)]
     return torch.cat(feats).double().numpy()
 
 # %% ../nbs/05_metrics.ipynb #d2a2336c

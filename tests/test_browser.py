@@ -59,7 +59,7 @@ def test_explorers_respond_to_their_sliders_in_jupyterlab(tmp_path):
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"])  # playwright gives it a fresh, empty profile
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": 1000, "height": 1000})  # a narrow window: nothing may be cut off
             page.goto(f"{url}/lab/tree/explorer.ipynb?token={token}", timeout=120_000)
             page.locator(".jp-Cell .jp-InputArea-editor").first.wait_for(timeout=120_000)
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-Toolbar-kernelStatus", timeout=120_000)
@@ -88,7 +88,12 @@ def test_explorers_respond_to_their_sliders_in_jupyterlab(tmp_path):
                         while time.time() < deadline and after == before: time.sleep(0.3); after = digit.screenshot()
                         if after != before: break
                     changed["feature space click"] = after != before
-                cell.locator(".jp-OutputArea").first.screenshot(path=str(ART/f"explorer_{name.replace(' ', '_')}.png"))
+                out = cell.locator(".jp-OutputArea").first
+                clipped = out.evaluate("""o => { const r = o.getBoundingClientRect().right;
+                    return [...o.querySelectorAll('.widget-image, .widget-slider, .widget-toggle-buttons')]
+                        .filter(e => e.getBoundingClientRect().right > r + 1).length; }""")
+                changed[f"{name}: nothing beyond the cell's right edge"] = clipped == 0
+                out.screenshot(path=str(ART/f"explorer_{name.replace(' ', '_')}.png"))
             page.screenshot(path=str(ART/"explorer_e2e.png"), full_page=True)
             browser.close()
         assert all(changed.values()), f"an explorer's image did not change after its slider moved or its scatter was clicked: {changed}"
