@@ -125,12 +125,19 @@ class DMD(Objective):
 
 # %% ../nbs/09_objectives.ipynb #e1809e8e
 class GAN(Objective):
-    "DMD2's adversarial term: a head on the fake score's bottleneck tells the teacher's samples from the student's."
+    "DMD2's adversarial term: a head on the fake score's bottleneck tells real images from the student's."
     name = "gan"
     def __init__(self, dmd:DMD, # the distribution-matching term whose fake score network the head sits on
                  d_weight:float=1e-2, # the discriminator loss's weight in the fake score's update (DMD2's)
+                 real:str="teacher", # what the head calls real: the pairs' 'teacher' images, or 'mnist' digits (DMD2's)
+                 seed:int=0, # the draws of the real MNIST batches ('mnist')
                 ):
-        self.dmd, self.d_weight = dmd, d_weight
+        if real not in ("teacher", "mnist"): raise DDKitError(f"gan_real={real!r}: use 'teacher' or 'mnist'")
+        self.dmd, self.d_weight, self.real = dmd, d_weight, real
+        if real == "mnist":
+            from ddkit.data import mnist_tensors, to_model_range
+            self._digits = mnist_tensors(train=True)[0]  # uint8 [60000,28,28]: scaled per batch, as the pairs are
+            self._to_range, self._gen = to_model_range, torch.Generator().manual_seed(seed)
         with torch.no_grad(): h, _ = dmd.fake.encode(torch.zeros(1, 1, 28, 28), torch.zeros(1, dtype=torch.long))
         c = h.shape[1]
         # [B,c,7,7] -> [B,1,1,1]: a strided conv as DMD2's head, then one logit per sample
@@ -149,18 +156,28 @@ class GAN(Objective):
         # the head's and fake score's gradients from this term are dropped: their update zeroes them first
         return F.softplus(-self.logits(pred)).mean()
 
-    def d_loss(self, pred, target):
-        "The discriminator's loss: the teacher's samples are real, the student's (detached) fake."
-        return self.d_weight * (F.softplus(-self.logits(target)).mean() + F.softplus(self.logits(pred.detach())).mean())
+    def real_batch(self, target):
+        "The images the head is shown as real: `target` (the teacher's), or as many MNIST training digits at random."
+        if self.real == "teacher": return target
+        i = torch.randint(len(self._digits), (len(target),), generator=self._gen)
+        return self._to_range(self._digits[i]).to(target.device)  # [B,1,28,28] in [-1,1]
 
-    def state_dict(self): return dict(head=self.head.state_dict())  # its optimiser state is in the DMD term's
-    def load_state_dict(self, sd): self.head.load_state_dict(sd["head"])
+    def d_loss(self, pred, target):
+        "The discriminator's loss: real images (`real_batch`) against the student's (detached) samples."
+        real = self.real_batch(target)
+        return self.d_weight * (F.softplus(-self.logits(real)).mean() + F.softplus(self.logits(pred.detach())).mean())
+
+    def state_dict(self):  # its optimiser state is in the DMD term's
+        return dict(head=self.head.state_dict(), **({"real_rng": self._gen.get_state()} if self.real == "mnist" else {}))
+    def load_state_dict(self, sd):
+        self.head.load_state_dict(sd["head"])
+        if self.real == "mnist" and "real_rng" in sd: self._gen.set_state(sd["real_rng"])
 
 # %% ../nbs/09_objectives.ipynb #7de6ef79
 OBJECTIVES = dict(mse=lambda teacher, **kw: MSE(), huber=lambda teacher, **kw: PseudoHuber(),
                   perceptual=lambda teacher, **kw: Perceptual(teacher),
                   dmd=lambda teacher, fake_steps=1, **kw: DMD(teacher, fake_steps=fake_steps),
-                  gan=lambda teacher, dmd=None, **kw: GAN(dmd))
+                  gan=lambda teacher, dmd=None, gan_real="teacher", **kw: GAN(dmd, real=gan_real))
 
 def parse_loss(spec:str) -> dict:
     "'mse=0.25,dmd=1' -> {'mse': 0.25, 'dmd': 1.0}, checked."
@@ -181,6 +198,7 @@ def parse_loss(spec:str) -> dict:
 
 def make_objectives(spec:str, teacher:MNISTDiffusion, device=None,
                     fake_steps:int=1, # dmd: fake-score updates per student step (DMD2's two time-scale rule uses 5)
+                    gan_real:str="teacher", # gan: what its head calls real, the 'teacher' images or 'mnist' digits
                    ) -> dict:
     "{name: (weight, Objective)} for a `--loss` spec."
     terms = parse_loss(spec)
@@ -188,7 +206,8 @@ def make_objectives(spec:str, teacher:MNISTDiffusion, device=None,
                                                                "dmd, e.g. mse=0.25,dmd=1,gan=0.003")
     out = {}
     for n in sorted(terms, key=lambda n: n == "gan"):  # gan after dmd, which it attaches to
-        out[n] = (terms[n], OBJECTIVES[n](teacher, fake_steps=fake_steps, dmd=out.get("dmd", (0, None))[1]))
+        out[n] = (terms[n], OBJECTIVES[n](teacher, fake_steps=fake_steps, dmd=out.get("dmd", (0, None))[1],
+                                          gan_real=gan_real))
     return {n: (terms[n], out[n][1].to(device or "cpu")) for n in terms}
 
 # %% ../nbs/09_objectives.ipynb #c466ba1b

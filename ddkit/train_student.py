@@ -214,6 +214,7 @@ def train_student(teacher:str=None, # the teacher checkpoint (default: the bundl
                   mixer_layers:number_arg(int, 0, 64, lo_open=False)=0, # transformer layers over the 7x7 bottleneck
                   loss:str="mse", # loss terms and weights (ddkit.objectives), e.g. mse=0.25,dmd=1
                   fake_steps:positive_arg()=1, # dmd: fake-score updates per student step (DMD2's two time-scale rule: 5)
+                  gan_real:choice_arg("teacher", "mnist")="teacher", # gan: real images are the teacher's, or MNIST's
                   schedule:choice_arg("constant", "cosine")="constant", # the lr: constant, or a cosine to 0 after 2% warm-up
                   init_from:str=None, # start from this trained student (best_model.pt, ckpt_epoch_XXX.pt, .safetensors)
                   random_init:bool=False, # do not warm-start the decoder from the teacher
@@ -244,7 +245,7 @@ def train_student(teacher:str=None, # the teacher checkpoint (default: the bundl
     ema = AveragedModel(model.decoder, multi_avg_fn=avg, use_buffers=True)
     ema_enc = AveragedModel(model.encoder, multi_avg_fn=avg, use_buffers=True) if args.train_encoder else None
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr)
-    objectives = make_objectives(args.loss, teacher, device, args.fake_steps)
+    objectives = make_objectives(args.loss, teacher, device, args.fake_steps, args.gan_real)
     steps_per_epoch = math.ceil(math.ceil(n_train / world) / args.batch_size)
     sched = torch.optim.lr_scheduler.LambdaLR(opt,
                                               lr_lambda(args.schedule,
