@@ -24,8 +24,8 @@ __all__ = ['SHIPPED_BANK_D', 'SHIPPED_BANK_CANDIDATES', 'SHIPPED_BANK_DTYPE', 'S
            'quantize_columns', 'CompactBank', 'compact_bank_path', 'shipped_bank_path', 'compact_bank',
            'bank_precision_benchmark', 'ship_bank', 'compact_bank_benchmark', 'BatchBank', 'product_quantize',
            'batch_bank_from', 'batch_bank_path', 'batch_bank', 'batch_attribution_benchmark', 'query_features',
-           'shipped_classifier_bank_path', 'classifier_bank', 'bank_in_space', 'compare_spaces', 'plot_gallery',
-           'nn_distances', 'memorisation_report']
+           'classifier_bank_path', 'classifier_bank', 'bank_in_space', 'compare_spaces', 'plot_gallery', 'nn_distances',
+           'memorisation_report']
 
 # %% ../nbs/12_attribution.ipynb #ff2964e9
 @torch.inference_mode()
@@ -383,14 +383,14 @@ class BatchBank:
         "Top-k `(scores [Q,k], indices [Q,k])` by cosine; the ranks around k re-ranked exactly when `encoder` is given."
         s, order = self.ranked(queries)
         if encoder is None: return s[:, :k], order[:, :k]
+        lo, hi = max(k - band, 0), min(k + band + 1, order.shape[1])
         if encoder_checksum(as_encoder(encoder)) != self.encoder_sha256:
             raise DDKitError("BatchBank.search: the encoder is not the bank's (another checksum): pass the encoder "
                              "that built it, or rebuild the bank")
-        lo, hi = max(k - band, 0), min(k + band + 1, order.shape[1])
         cand = order[:, lo:hi]; uniq, inv = cand.unique(return_inverse=True)
         if images is None: images = mnist_tensors(train=True)[0]
-        full = F.normalize(encode_images(as_encoder(encoder), images[uniq], batch_size=64, progress=False).flatten(1),
-                           dim=1)
+        full = encode_images(as_encoder(encoder), images[uniq], batch_size=64, progress=False)
+        full = F.normalize(full.flatten(1), dim=1)
         exact = (F.normalize(queries.flatten(1).float(), dim=1)[:, None, :] * full[inv]).sum(-1)
         es, j = exact.sort(1, descending=True)
         return torch.cat([s[:, :lo], es], 1)[:, :k], torch.cat([order[:, :lo], cand.gather(1, j)], 1)[:, :k]
@@ -403,7 +403,8 @@ def product_quantize(x, # [N,D] floats, D divisible by `m`
     "`(codes [N,m] uint8, centroids [m,256,D/m])`: each sub-vector replaced by the nearest of 256 k-means centroids."
     from sklearn.cluster import KMeans
     n, D = x.shape
-    if D % m: raise DDKitError(f"product_quantize: {D} dimensions do not split into {m} sub-vectors: pick m dividing {D}")
+    if D % m: raise DDKitError(f"product_quantize: {D} dimensions do not split into {m} sub-vectors: "
+                               f"pick m dividing {D}")
     xs = x.reshape(n, m, D // m)
     codes, cents = torch.empty(n, m, dtype=torch.uint8), torch.empty(m, 256, D // m)
     for j in tqdm(range(m), desc="product quantiser", disable=not progress):
@@ -430,7 +431,8 @@ def batch_bank_from(features, # [N,D] full features of the bank's images (float1
 
 def batch_bank_path(source, n:int|None=None, root=None) -> Path:
     "Where `batch_bank` keeps `source`'s bank (under the data root, one file per encoder)."
-    return Path(root or data_root())/"banks"/f"batch_{encoder_checksum(as_encoder(source))[:12]}_{n or 'all'}.safetensors"
+    sha = encoder_checksum(as_encoder(source))
+    return Path(root or data_root())/"banks"/f"batch_{sha[:12]}_{n or 'all'}.safetensors"
 
 def batch_bank(source, # a student, a `StudentEncoder` or a teacher: the space (see `feature_bank`)
                n:int|None=None, # first n training images (default: all 60k)
@@ -484,7 +486,8 @@ def batch_attribution_benchmark(model, # a `Student`: its encoder's space, its s
         return statistics.median(ts), out[1]
     approx_s, approx_i = timed()
     rerank_s, rerank_i = timed(encoder=model.encoder, images=xs)
-    mb = sum(t.numel() * t.element_size() for t in (bank.coords, bank.norms, bank.mean, bank.codes, bank.centroids)) / 2**20
+    kept = (bank.coords, bank.norms, bank.mean, bank.codes, bank.centroids)
+    mb = sum(t.numel() * t.element_size() for t in kept) / 2**20
     mb += bank.basis.numel() * 2 / 2**20 + len(bank) / 2**20  # the axes kept in float16, the digits in a byte
     return dict(bank_n=len(bank), d=bank.coords.shape[1], m=bank.codes.shape[1], k=k, n_queries=n_queries,
                 bank_mb=mb, encode_s=encode_s, fit_s=fit_s, topk_approx_s=approx_s, topk_rerank_s=rerank_s,
@@ -505,31 +508,29 @@ def query_features(space:str, encoder:StudentEncoder, noise=None, images=None, c
         return torch.from_numpy(classifier_features(images, clf)).float()
     raise DDKitError(f"unknown space {space!r}: use one of {', '.join(SPACES)}")
 
-def shipped_classifier_bank_path() -> Path:
-    "The bundled classifier's features of the 60,000 training images (`ddkit/assets`), so its space opens at once."
-    return bundled_path("classifier_bank.safetensors")
+def classifier_bank_path(clf=None, n:int|None=None) -> Path:
+    "Where `classifier_bank` keeps a classifier's features of the first `n` training images (under the data root)."
+    from ddkit.metrics import load_classifier
+    from ddkit.core import state_dict_sha256
+    sha = state_dict_sha256((clf or load_classifier()).state_dict())
+    return data_root()/"banks"/f"classifier_{sha[:12]}_{n or 'all'}.safetensors"
 
 def classifier_bank(clf=None, # the evaluation classifier (default: the bundled one)
                     n:int|None=None, # the first n training images (default: all 60k)
-                    path=None, # where to keep it (default: shipped for the bundled classifier, else the data root)
+                    path=None, # where to keep it (default: `classifier_bank_path`)
                     progress:bool=True) -> torch.Tensor:
-    "The classifier's penultimate features [N,128] of the training images: shipped, cached, or built once here."
+    "The classifier's penultimate features [N,128] of the training images: built once (with progress), then read."
     from ddkit.metrics import classifier_features, load_classifier
     from ddkit.core import state_dict_sha256
     clf = clf or load_classifier()
-    sha = state_dict_sha256(clf.state_dict())
-    shipped = shipped_classifier_bank_path()
-    if path is None and shipped.exists():
-        t, md = load_tensors(shipped, fix="reinstall ddkit")
-        if md.get("classifier_sha256") == sha: return t["features"][:n].float()
-    # about a minute on 2 cores for the 60k: kept under the data root, one file per classifier (15 MB in float16)
-    p = Path(path or data_root()/"banks"/f"classifier_{sha[:12]}_{n or 'all'}.safetensors")
+    # about 40 s on 2 cores for the 60k, once: kept under the data root (15 MB in float16), not shipped
+    p = Path(path or classifier_bank_path(clf, n))
     if p.exists(): return load_tensors(p, fix=_REBUILD)[0]["features"].float()
     xs = mnist_tensors(train=True)[0][:n]
     with torch.no_grad(): f = torch.from_numpy(classifier_features(xs[:, None].float() / 255, clf,
                                                                    progress=progress)).half()
     p.parent.mkdir(parents=True, exist_ok=True)
-    save_tensors({"features": f}, p, classifier_sha256=sha)
+    save_tensors({"features": f}, p, classifier_sha256=state_dict_sha256(clf.state_dict()))
     return f.float()  # as it reads back from the cache
 
 def bank_in_space(space:str, feats=None, clf=None, n:int|None=None):

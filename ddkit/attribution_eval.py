@@ -348,8 +348,8 @@ def lds_build(output_dir:str="runs/lds-mnist-4", # the ground truth's folder; al
               threads:positive_arg(int, 64)=None, # torch threads (default: all cores)
               m:positive_arg(int, 10_000)=None, # subsets (a new folder only)
               epochs:positive_arg(int, 10_000)=None, # fine-tuning passes over a subset (a new folder only)
-              steps:positive_arg(int)=None, # fine-tuning steps of a plan ordered 'fullbatch' or 'replacement' (new folder)
-              draws:positive_arg(int, 1000)=None, # timesteps and noises per image and step, order 'fullbatch' (new folder)
+              steps:positive_arg(int)=None, # fine-tuning steps, plan order 'fullbatch' or 'replacement' (new folder)
+              draws:positive_arg(int, 1000)=None, # timesteps and noises per image and step, 'fullbatch' (new folder)
               base_steps:positive_arg(int)=None, # base model steps (a new folder only)
              ) -> GroundTruth:
     "Build (or go on building) the LDS ground truth: a small model fine-tuned on many random halves of a pool."
@@ -504,10 +504,12 @@ def lds_markdown(folder, # a folder ranked by ddkit-lds-rank (and checked by ddk
                f"Noise ceiling (the same halves at two seeds): **{c['value']:.2f}** (generated {c['generated']:.2f}, "
                f"test {c['test']:.2f}), **{c['query_specific']:.2f} query-specific**.")
     cf = folder/"counterfactual.json"
-    cf_md = "" if not cf.exists() else (f"\n\nThe counterfactual check (`ddkit-lds-counterfactual`): for each of the first "
-        f"{read_json(cf)['n_queries']} generated queries, the top {read_json(cf)['frac']:.0%} of the pool by each method "
-        "removed, the model fine-tuned again with the same seed and draws, the query's noise sampled again; the ratio "
-        "is paired by query (`paired_ratio`).\n\n" + counterfactual_table(read_json(cf)["rows"]))
+    cf = read_json(folder/"counterfactual.json") if (folder/"counterfactual.json").exists() else None
+    cf_md = "" if cf is None else (
+        f"\n\nThe counterfactual check (`ddkit-lds-counterfactual`): for each of the first {cf['n_queries']} "
+        f"generated queries, the top {cf['frac']:.0%} of the pool by each method removed, the model fine-tuned again "
+        "with the same seed and draws, the query's noise sampled again; the ratio is paired by query "
+        "(`paired_ratio`).\n\n" + counterfactual_table(cf["rows"]))
     return f"""{LDS_BEGIN}
 ## Attribution ranked by the linear datamodeling score (`ddkit-lds-rank`)
 

@@ -249,7 +249,8 @@ def bench(teacher:str=None, # the teacher checkpoint (default: the bundled teach
     "Measure sampler speed and quality, the one-step student against them, and optionally the ablations."
     limit_threads()
     r = run_bench(teacher, n, n_ancestral, reps=reps, output=output, markdown=markdown, student=student,
-                  speed_batch=speed_batch, ablation_pairs=ablation_pairs, ablation_ancestral_pairs=ablation_ancestral_pairs,
+                  speed_batch=speed_batch, ablation_pairs=ablation_pairs,
+                  ablation_ancestral_pairs=ablation_ancestral_pairs,
                   ablation_epochs=ablation_epochs, ablations_only=ablations_only, ablation_dir=ablation_dir)
     print(Path(markdown).read_text())
     return r
@@ -310,19 +311,20 @@ Measured in one process on the bundled models{_when(e)}; median interaction. Raw
 | feature space | {e['feature_space_first_picture_s']:.1f} s | {e['feature_space_interaction_s']:.2f} s |
 | attribution, fresh process | {e['attribution_first_picture_s_cold']:.1f} s | {e['attribution_interaction_s']:.2f} s |
 | attribution, again | {e['attribution_first_picture_s']:.1f} s | |""" + (f"""
-| attribution, the classifier space's first pick | {e['attribution_classifier_first_pick_s']:.2f} s | |"""
+| attribution, the classifier space's first pick (its bank built once) | \
+{e['attribution_classifier_first_pick_s']:.1f} s | |"""
     if "attribution_classifier_first_pick_s" in e else "") + f"""
 
-The attribution bank: {b['d']} PCA components of each of the {b['bank_n']:,} training images' features in {b['dtype']},
-**{b['bank_mb']:.1f} MB** (the full features: {b['full_bank_mb']:.0f} MB); each query's {b['candidates']} best candidates
-re-ranked in the full space. For {b['n_queries']} held-out queries it returns the exact top-{b['k']} for
-**{b['same_topk_share']:.0%}** of them (top-1: {b['same_top1_share']:.0%}; the approximate stage alone:
-{b['approx_same_top1_share']:.0%}). Top-{b['k']} for {b['n_queries']} queries: {b['topk_approx_s']:.2f} s approximate,
-{b['topk_exact_rerank_s']:.1f} s re-ranked; one query's re-rank {b['one_query_rerank_s']:.2f} s; a cold build
-{b['build_cold_s']:.0f} s.
+The attribution bank: {b['d']} PCA components of each of the {b['bank_n']:,} training images' features in
+{b['dtype']}, **{b['bank_mb']:.1f} MB** (the full features: {b['full_bank_mb']:.0f} MB); each query's
+{b['candidates']} best candidates re-ranked in the full space. For {b['n_queries']} held-out queries it returns the
+exact top-{b['k']} for **{b['same_topk_share']:.0%}** of them (top-1: {b['same_top1_share']:.0%}; the
+approximate stage alone: {b['approx_same_top1_share']:.0%}). Top-{b['k']} for {b['n_queries']} queries:
+{b['topk_approx_s']:.2f} s approximate, {b['topk_exact_rerank_s']:.1f} s re-ranked; one query's re-rank
+{b['one_query_rerank_s']:.2f} s; a cold build {b['build_cold_s']:.0f} s.
 
-Share of the {b['n_queries']} queries whose re-ranked top-{b['k']} is exactly the full search's, by the bank's components
-and storage (its size) and the candidates re-ranked:
+Share of the {b['n_queries']} queries whose re-ranked top-{b['k']} is exactly the full search's, by the bank's
+components and storage (its size) and the candidates re-ranked:
 
 """ + _tradeoff_table(b["tradeoff"]))
     if (f := folder/MEASUREMENTS["bank"]).exists():
@@ -330,16 +332,17 @@ and storage (its size) and the candidates re-ranked:
         parts.append(f"""## Building a bank for a new student (`ddkit-measure bank`)
 
 Cold build of the {p['bank_n']:,}-image bank{_when(p)}: **{p['build_cold_bfloat16_s']:.0f} s** encoding in bfloat16
-against {p['build_cold_float32_s']:.0f} s in float32 ({p['speedup']:.2f}x; bfloat16 native here: {p['native_bf16']}); the two
-banks give the same exact top-{p['k']} for {p['same_topk_share']:.0%} of {p['n_queries']} held-out queries.""")
+against {p['build_cold_float32_s']:.0f} s in float32 ({p['speedup']:.2f}x; bfloat16 native here:
+{p['native_bf16']}); the two banks give the same exact top-{p['k']} for {p['same_topk_share']:.0%} of
+{p['n_queries']} held-out queries.""")
     if (f := folder/MEASUREMENTS["batch"]).exists():
         b = read_json(f)
         parts.append(f"""## Attribution in batch (`ddkit-measure batch`)
 
 {b['n_queries']} of the student's samples against the {b['bank_n']:,} training images at once{_when(b)}, with a
 `BatchBank` ({b['d']} principal components in float16 and a {b['m']}-byte residual code per image,
-**{b['bank_mb']:.0f} MB**, built in {b['encode_s'] + b['fit_s']:.0f} s: {b['encode_s']:.0f} s encoding, {b['fit_s']:.0f} s
-fitting):
+**{b['bank_mb']:.0f} MB**, built in {b['encode_s'] + b['fit_s']:.0f} s: {b['encode_s']:.0f} s encoding,
+{b['fit_s']:.0f} s fitting):
 
 | top-{b['k']} of {b['n_queries']} queries | seconds | recall@{b['k']} against the exact full search |
 |---|---|---|
@@ -358,7 +361,8 @@ def _tradeoff_table(rows) -> str:
     cands = sorted({r["candidates"] for r in rows})
     keys = sorted({(r["d"], r["dtype"], r["bank_mb"]) for r in rows}, key=lambda k: (k[0], k[1] != "float16"))
     cell = {(r["d"], r["dtype"], r["candidates"]): r["same_topk_share"] for r in rows}
-    head = "| components, storage (size) | " + " | ".join(f"{c} candidates" for c in cands) + " |\n|---|" + "---|" * len(cands)
+    head = ("| components, storage (size) | " + " | ".join(f"{c} candidates" for c in cands) + " |\n|---|"
+            + "---|" * len(cands))
     body = "\n".join(f"| {d}, {t} ({mb:.1f} MB) | " + " | ".join(f"{cell[(d, t, c)]:.0%}" if (d, t, c) in cell else "-"
                                                                   for c in cands) + " |" for d, t, mb in keys)
     return head + "\n" + body

@@ -89,7 +89,8 @@ def student_report(student, teacher,
         targets = (labels == target_digit).nonzero().flatten()[:n_targets].tolist()
     if any(h.endswith("_inverted") for h in hooks):  # the bank holds the first bank_n training images, in order
         xt = mnist_tensors(train=True)[0][targets][:, None].float() / 255
-        zt = invert_noise(student, xt, seed=seed + SEED_STREAMS["inversion"]); inv_mse = ((student(zt) - xt) ** 2).mean().item()
+        zt = invert_noise(student, xt, seed=seed + SEED_STREAMS["inversion"])
+        inv_mse = ((student(zt) - xt) ** 2).mean().item()
         pts = point_features(student, zt)
     sweeps = {h: control_sweep(student, bank, labels, targets, h.split("_")[0], strengths, n=n_sweep,
                                seed=seed + SEED_STREAMS["sweeps"], clf=clf,
@@ -168,7 +169,7 @@ def eval_student(student:str=None, # best_model.pt of ddkit-train-student, or an
                  strengths:Param("hook strengths of the sweeps", number_arg(float, 0, 10, lo_open=False), nargs="+")=(
                      0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0),
                  fit_pairs:str=None, # a pair folder it trained on: also its fit to those beside held-out noise
-                 stability_ref:str="ddim:30", # sampler:steps splitting agreement into stable and fragile noises ('': skip)
+                 stability_ref:str="ddim:30", # sampler:steps that splits agreement by stable noises ('': skip)
                  output:str="student_quality.json", # the JSON report; a grid (.png) and the sweep plots go beside it
                 ) -> dict:
     "Score a one-step student against its teacher and the evaluation classifier: quality, fidelity, hook sweeps."

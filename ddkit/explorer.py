@@ -87,7 +87,8 @@ class HookExplorer:
     START = {"amplify": dict(scale=1.5), "bias": dict(bias=0.5), "channels": dict(scale=2.0),
              "pc direction": dict(alpha=2.0)}
     TIPS = dict(hook="the edit applied to the bottleneck features [B,128,7,7] between encoder and decoder",
-                scale="the factor the features (amplify) or the chosen channels (channels) are multiplied by; 1: no change",
+                scale="the factor the features (amplify) or the chosen channels (channels) are multiplied by; "
+                      "1: no change",
                 bias="added to every bottleneck feature; 0: no change",
                 channels="the bottleneck channels scaled: from the first up to (not including) the second, of {C}",
                 pc="the principal direction of the training images' features, counted from 0 (0: the largest)",
@@ -121,8 +122,9 @@ class HookExplorer:
         grids = W.HBox([titled("with the hook", self.image), titled("no hook (same noise)", self.base_image),
                         titled("|change| per pixel (brighter: more)", self.change_image)],
                        layout=W.Layout(flex_flow="row wrap", max_width="100%"))  # a narrow notebook wraps them
-        self.widget = W.HBox([STALE_CSS, W.VBox([self.hook, self.scale, self.bias, self.channels, self.pc, self.alpha,
-                                                 self.seed, self.status]), W.VBox([grids, self.caption], layout=W.Layout(max_width="100%"))],
+        controls = W.VBox([self.hook, self.scale, self.bias, self.channels, self.pc, self.alpha, self.seed,
+                           self.status])
+        self.widget = W.HBox([STALE_CSS, controls, W.VBox([grids, self.caption], layout=W.Layout(max_width="100%"))],
                              layout=W.Layout(flex_flow="row wrap"))
         self._show_controls(); self.render()
 
@@ -374,7 +376,8 @@ class FeatureSpaceExplorer:
     def _quiet_set(self, slider, v):
         "Move a slider to match a click without its own redraw."
         slider.unobserve_all("value"); slider.value = v
-        if slider is self.point: slider.observe(lambda c: self.select("train", int(self.order[c["new"]])), names="value")
+        if slider is self.point:
+            slider.observe(lambda c: self.select("train", int(self.order[c["new"]])), names="value")
         else: slider.observe(lambda c: self.select("sample", c["new"]), names="value")
 
     def _ipython_display_(self): from IPython.display import display; display(self.widget)
@@ -449,7 +452,8 @@ def explorer_timings(model=None, # a `Student` (default: the bundled student)
                      reps:int=5) -> dict:
     "Seconds to each explorer's first picture and median seconds per interaction, measured in this process."
     import time, os
-    from ddkit.attribution import compact_bank_path, shipped_bank_path, SHIPPED_BANK_D, SHIPPED_BANK_DTYPE
+    from ddkit.attribution import (compact_bank_path, shipped_bank_path, classifier_bank_path, SHIPPED_BANK_D,
+                                   SHIPPED_BANK_DTYPE)
     limit_threads()
     model = model if model is not None else bundled_models()[1]
     r = {}
@@ -459,6 +463,7 @@ def explorer_timings(model=None, # a `Student` (default: the bundled student)
                                              reps)
     bank_file = compact_bank_path(model, bank_n, SHIPPED_BANK_D, dtype=SHIPPED_BANK_DTYPE)  # none on a fresh install
     if cold and bank_file.exists(): os.remove(bank_file)
+    if cold: classifier_bank_path(n=bank_n).unlink(missing_ok=True)  # the classifier space's, built on first pick
     t0 = time.perf_counter(); ax = attribution_explorer(model, bank_n=bank_n)
     r["attribution_first_picture_s" + ("_cold" if cold else "")] = time.perf_counter() - t0
     if cold:

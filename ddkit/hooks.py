@@ -152,7 +152,8 @@ def plot_hooks(model, # a `Student`
     for ax, (name, x, cmap, vmax) in zip(axs[:, 0], rows):
         ax.imshow(torch.cat(list(x[:, 0]), 1).cpu(), cmap=cmap, vmin=0, vmax=vmax)
         ax.set_xticks([]); ax.set_yticks([]); ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
-    if changes: fig.suptitle("each hook's samples, then their |change| per pixel (black: none, bright: 0.5)", fontsize=9)
+    if changes:
+        fig.suptitle("each hook's samples, then their |change| per pixel (black: none, bright: 0.5)", fontsize=9)
     fig.tight_layout()
     if path: save_figure(fig, path)
     return fig

@@ -168,7 +168,8 @@ class GAN(Objective):
         return self.d_weight * (F.softplus(-self.logits(real)).mean() + F.softplus(self.logits(pred.detach())).mean())
 
     def state_dict(self):  # its optimiser state is in the DMD term's
-        return dict(head=self.head.state_dict(), **({"real_rng": self._gen.get_state()} if self.real == "mnist" else {}))
+        rng = {"real_rng": self._gen.get_state()} if self.real == "mnist" else {}
+        return dict(head=self.head.state_dict(), **rng)
     def load_state_dict(self, sd):
         self.head.load_state_dict(sd["head"])
         if self.real == "mnist" and "real_rng" in sd: self._gen.set_state(sd["real_rng"])

@@ -13,7 +13,8 @@ from tqdm.auto import tqdm
 from types import SimpleNamespace
 from fastcore.script import Param
 from .core import (number_arg, positive_arg, seed_arg, choice_arg, command, DDKitError, atomic_torch_save,
-                        atomic_write, save_figure, write_json, default_device, limit_threads, seed_everything, save_grid)
+                        atomic_write, save_figure, write_json, default_device, limit_threads, seed_everything,
+                        save_grid)
 from .core import numbered_files, load_newest, save_checkpoint, load_checkpoint, check_writable, seed_range, sub_seed
 from .learner import Learner, Callback, CancelFit, EMA, Progress, read_csv, append_csv, truncate_csv, running_mean
 from .data import mnist_tensors, to_model_range
@@ -335,7 +336,8 @@ def train_ddpm(preset:choice_arg(*sorted(PRESETS))=None, # a named recipe; the s
     return out
 
 # %% ../nbs/06_train_ddpm.ipynb #6136b0c0
-main = command(train_ddpm, prog="ddkit-train-ddpm", aliases=dict(init_from=["--ckpt"], n=["--n_samples"]))  # the original's
+# the original script's flags as aliases
+main = command(train_ddpm, prog="ddkit-train-ddpm", aliases=dict(init_from=["--ckpt"], n=["--n_samples"]))
 
 # %% ../nbs/06_train_ddpm.ipynb #b1e0a002
 def _run_info(run_dir:Path):
@@ -391,7 +393,7 @@ def plot_lineage(lineage, # `teacher_lineage`'s phases
     return fig
 
 def lineage(phases:Param("run folders oldest first; DIR:LAST stops a phase at step LAST", str, nargs="+"),
-            json_out:str="teacher_lineage.json", # the summary: steps, images, wall time per phase and in all; also --json
+            json_out:str="teacher_lineage.json", # steps, images, wall time per phase and in all; also --json
             png:str="teacher_lineage.png", # the loss of every phase against images seen
            ) -> dict:
     "Steps, images, wall time and loss curve of a teacher trained in phases; returns the summary."
@@ -400,7 +402,8 @@ def lineage(phases:Param("run folders oldest first; DIR:LAST stops a phase at st
     plt.close(plot_lineage(lin, png))
     images = sum(ph["images"] for ph in lin)
     summary = dict(phases=[{k: v for k, v in ph.items() if k != "log"} for ph in lin],
-                   steps=sum(ph["steps"] for ph in lin), images=images, wall_s=round(sum(ph["wall_s"] for ph in lin), 1),
+                   steps=sum(ph["steps"] for ph in lin), images=images,
+                   wall_s=round(sum(ph["wall_s"] for ph in lin), 1),
                    epochs_of_60k=round(images / 60_000, 1))
     write_json(json_out, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "phases"}))

@@ -17,7 +17,8 @@ from torch.utils.data.distributed import DistributedSampler
 from tqdm.auto import tqdm
 from .core import save_checkpoint, save_tensors, check_writable, seed_range
 from .learner import Learner, Callback, append_csv, truncate_csv
-from .core import (ArgParser, number_arg, seed_arg, choice_arg, command, DDKitError, cli_errors, atomic_torch_save, atomic_write, save_figure,
+from .core import (number_arg, seed_arg, choice_arg, command, DDKitError, atomic_torch_save, atomic_write,
+                        save_figure,
                         seed_everything, save_grid,
                         limit_threads, numbered_files, load_newest, positive_arg, default_device,
                         init_distributed, rank_device, allreduce_mean)
@@ -199,7 +200,7 @@ class _StudentRun(Callback):
 
 # %% ../nbs/10_train_student.ipynb #4b2beabd
 def train_student(teacher:str=None, # the teacher checkpoint (default: the bundled teacher); also --ddpm_ckpt
-                  data_path:str="direct_decoder_data", # folder of ddkit-generate-data, or several joined by commas (one set)
+                  data_path:str="direct_decoder_data", # ddkit-generate-data's folder, or several joined by commas
                   lr:positive_arg(float, hi=10)=1e-4, # AdamW's learning rate
                   batch_size:positive_arg()=128, # pairs per step
                   epochs:positive_arg()=50, # passes over the training pairs
@@ -208,14 +209,14 @@ def train_student(teacher:str=None, # the teacher checkpoint (default: the bundl
                   resume:bool=False, # continue the run in `output_dir` from its newest checkpoint
                   seed:seed_arg=0, # the weights' initialisation and the pairs' order
                   ema_decay:number_arg(float, 0, 1, lo_open=False, hi_open=True)=0.999, # the decoder EMA's decay
-                  ema_warmup:bool=True, # ramp the EMA decay as (1+n)/(10+n), so a short run does not keep the warm start
+                  ema_warmup:bool=True, # ramp the EMA decay as (1+n)/(10+n): a short run does not keep the warm start
                   encoder_t:str=ENCODER_T, # encoder timestep: 'last' (T-1), 'none' (no time conditioning) or 0..T-1
                   train_encoder:bool=False, # train the encoder too (the student's feature space is then its own)
                   mixer_layers:number_arg(int, 0, 64, lo_open=False)=0, # transformer layers over the 7x7 bottleneck
                   loss:str="mse", # loss terms and weights (ddkit.objectives), e.g. mse=0.25,dmd=1
-                  fake_steps:positive_arg()=1, # dmd: fake-score updates per student step (DMD2's two time-scale rule: 5)
+                  fake_steps:positive_arg()=1, # dmd: fake-score updates a student step (DMD2's two time-scale rule: 5)
                   gan_real:choice_arg("teacher", "mnist")="teacher", # gan: real images are the teacher's, or MNIST's
-                  schedule:choice_arg("constant", "cosine")="constant", # the lr: constant, or a cosine to 0 after 2% warm-up
+                  schedule:choice_arg("constant", "cosine")="constant", # constant lr, or a cosine to 0 after 2% warm-up
                   init_from:str=None, # start from this trained student (best_model.pt, ckpt_epoch_XXX.pt, .safetensors)
                   random_init:bool=False, # do not warm-start the decoder from the teacher
                   n:positive_arg()=36, # images in each epoch's sample grid; also --n_samples
