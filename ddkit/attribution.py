@@ -21,7 +21,7 @@ from .unet import fold_batchnorm
 # %% auto #0
 __all__ = ['SHIPPED_BANK_D', 'SHIPPED_BANK_CANDIDATES', 'SHIPPED_BANK_DTYPE', 'SPACES', 'encode_images', 'as_encoder',
            'feature_bank', 'bank_cache_path', 'cached_feature_bank', 'merge_topk', 'cosine_attribution',
-           'quantize_columns', 'CompactBank', 'compact_bank_path', 'shipped_bank_path', 'compact_bank',
+           'quantize_columns', 'exact_cosines', 'CompactBank', 'compact_bank_path', 'shipped_bank_path', 'compact_bank',
            'bank_precision_benchmark', 'ship_bank', 'compact_bank_benchmark', 'BatchBank', 'product_quantize',
            'batch_bank_from', 'batch_bank_path', 'batch_bank', 'batch_attribution_benchmark', 'query_features',
            'classifier_bank_path', 'classifier_bank', 'bank_in_space', 'compare_spaces', 'plot_gallery', 'nn_distances',
@@ -127,6 +127,23 @@ def quantize_columns(x, # [N,d] floats
     scale = x.float().abs().amax(0).clamp_min(1e-12) / 127
     return (x.float() / scale).round().clamp(-127, 127).to(torch.int8), scale
 
+# %% ../nbs/12_attribution.ipynb #6f1ade98
+def exact_cosines(bank, # a bank with `encoder_sha256` (`CompactBank`, `BatchBank`)
+                  encoder, # the encoder that built it
+                  queries, # [Q,...] full features of the queries
+                  cand, # [Q,C] indices of bank images to score
+                  images=None, # uint8 [N,28,28] the bank's images (default: the MNIST training images)
+                 ) -> torch.Tensor:
+    "Exact cosines [Q,C] of each query to its candidates, encoded again (each distinct image once)."
+    if encoder_checksum(as_encoder(encoder)) != bank.encoder_sha256:
+        raise DDKitError(f"{type(bank).__name__}.search: the encoder is not the bank's (another checksum): pass the "
+                         "encoder that built it, or rebuild the bank")
+    uniq, inv = cand.unique(return_inverse=True)
+    if images is None: images = mnist_tensors(train=True)[0]
+    full = encode_images(as_encoder(encoder), images[uniq], batch_size=64, progress=False)
+    full = F.normalize(full.flatten(1), dim=1)
+    return (F.normalize(queries.flatten(1).float(), dim=1)[:, None, :] * full[inv]).sum(-1)
+
 # %% ../nbs/12_attribution.ipynb #a792388e
 class CompactBank:
     "The training images' encoder features in `d` principal components (float16 or int8) for the search, re-ranked."
@@ -159,17 +176,8 @@ class CompactBank:
         "Top-k `(scores [Q,k], indices [Q,k])` by cosine; exact in the full space when `encoder` is given."
         approx = self.approx_scores(queries)
         if encoder is None: return approx.topk(k, dim=1)
-        if encoder_checksum(as_encoder(encoder)) != self.encoder_sha256:
-            raise DDKitError("CompactBank.search: the encoder is not the bank's (another checksum): pass the encoder "
-                             "that built it, or rebuild the bank")
         cand = approx.topk(min(max(candidates or self.candidates, k), len(self)), dim=1).indices  # [Q,C]
-        uniq, inv = cand.unique(return_inverse=True)
-        if images is None: images = mnist_tensors(train=True)[0]
-        full = encode_images(as_encoder(encoder), images[uniq], batch_size=64, progress=False)
-        full = F.normalize(full.flatten(1), dim=1)
-        q = F.normalize(queries.flatten(1).float(), dim=1)
-        exact = (q[:, None, :] * full[inv]).sum(-1)  # [Q,C]
-        s, j = exact.topk(k, dim=1)
+        s, j = exact_cosines(self, encoder, queries, cand, images).topk(k, dim=1)
         return s, cand.gather(1, j)
 
 # %% ../nbs/12_attribution.ipynb #457275a1
@@ -384,15 +392,8 @@ class BatchBank:
         s, order = self.ranked(queries)
         if encoder is None: return s[:, :k], order[:, :k]
         lo, hi = max(k - band, 0), min(k + band + 1, order.shape[1])
-        if encoder_checksum(as_encoder(encoder)) != self.encoder_sha256:
-            raise DDKitError("BatchBank.search: the encoder is not the bank's (another checksum): pass the encoder "
-                             "that built it, or rebuild the bank")
-        cand = order[:, lo:hi]; uniq, inv = cand.unique(return_inverse=True)
-        if images is None: images = mnist_tensors(train=True)[0]
-        full = encode_images(as_encoder(encoder), images[uniq], batch_size=64, progress=False)
-        full = F.normalize(full.flatten(1), dim=1)
-        exact = (F.normalize(queries.flatten(1).float(), dim=1)[:, None, :] * full[inv]).sum(-1)
-        es, j = exact.sort(1, descending=True)
+        cand = order[:, lo:hi]
+        es, j = exact_cosines(self, encoder, queries, cand, images).sort(1, descending=True)
         return torch.cat([s[:, :lo], es], 1)[:, :k], torch.cat([order[:, :lo], cand.gather(1, j)], 1)[:, :k]
 
 # %% ../nbs/12_attribution.ipynb #74d849f4

@@ -503,7 +503,6 @@ def lds_markdown(folder, # a folder ranked by ddkit-lds-rank (and checked by ddk
     ceiling = ("No noise ceiling: no half was trained at two seeds." if c is None else
                f"Noise ceiling (the same halves at two seeds): **{c['value']:.2f}** (generated {c['generated']:.2f}, "
                f"test {c['test']:.2f}), **{c['query_specific']:.2f} query-specific**.")
-    cf = folder/"counterfactual.json"
     cf = read_json(folder/"counterfactual.json") if (folder/"counterfactual.json").exists() else None
     cf_md = "" if cf is None else (
         f"\n\nThe counterfactual check (`ddkit-lds-counterfactual`): for each of the first {cf['n_queries']} "

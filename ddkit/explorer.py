@@ -303,12 +303,12 @@ class FeatureSpaceExplorer:
         self.sample = W.IntSlider(value=0, min=0, max=max(m - 1, 0), description="generated", continuous_update=False,
                                   tooltip="the generated samples (crosses), from 0")
         if m == 0: self.sample.layout.display = "none"
-        self.selected = ("train", int(self.order[0]))
+        self.selected, self._quiet = ("train", int(self.order[0])), False
         self.plot, self.image, self.info = image_widget(), image_widget(), W.HTML()
         # ipyevents: a click on the scatter PNG comes back with its pixel; the nearest point there is selected
         self.clicks = Event(source=self.plot, watched_events=["click"]); self.clicks.on_dom_event(self._clicked)
-        self.point.observe(lambda c: self.select("train", int(self.order[c["new"]])), names="value")
-        self.sample.observe(lambda c: self.select("sample", c["new"]), names="value")
+        self.point.observe(lambda c: self._slid("train", int(self.order[c["new"]])), names="value")
+        self.sample.observe(lambda c: self._slid("sample", c["new"]), names="value")
         self.widget = W.VBox([W.HTML("click any point of the scatter: a training image (dot) or a generated sample "
                                      "(cross); or move a slider"),
                               W.HBox([self.point, self.sample], layout=W.Layout(flex_flow="row wrap")),
@@ -367,18 +367,18 @@ class FeatureSpaceExplorer:
             if ((self._sample_pixels[s] - p) ** 2).sum() < best[2]: best = ("sample", s, 0)
         return best[:2]
 
-    def _clicked(self, event):
-        kind, j = self.pick(event["dataX"], event["dataY"])
-        slider, v = (self.point, int(self.rank[j])) if kind == "train" else (self.sample, j)
-        if slider.value != v: self._quiet_set(slider, v)
-        self.select(kind, j)
+    def _slid(self, kind, i):
+        if not self._quiet: self.select(kind, i)
 
-    def _quiet_set(self, slider, v):
-        "Move a slider to match a click without its own redraw."
-        slider.unobserve_all("value"); slider.value = v
-        if slider is self.point:
-            slider.observe(lambda c: self.select("train", int(self.order[c["new"]])), names="value")
-        else: slider.observe(lambda c: self.select("sample", c["new"]), names="value")
+    def _clicked(self, event):
+        "Select the point clicked, and move its slider to it without a second redraw."
+        kind, j = self.pick(event["dataX"], event["dataY"])
+        self._quiet = True
+        try:
+            if kind == "train": self.point.value = int(self.rank[j])
+            else: self.sample.value = j
+        finally: self._quiet = False
+        self.select(kind, j)
 
     def _ipython_display_(self): from IPython.display import display; display(self.widget)
 
